@@ -1,0 +1,243 @@
+/*
+ * compile.c — jc_compile: text to a runnable program, through the cache.
+ *
+ * Every compile parses, type-checks and folds (that is how the key is
+ * found: the canonical key of the folded typed tree, with literals as typed
+ * placeholders, plus the instruction set). Only a cache miss goes on to the
+ * JIT. The program keeps its own literal values and column names, so
+ * `price > 100` and `qty > 250` over f64 columns share one compiled entry.
+ */
+#include <string.h>
+
+#include "engine/engine.h"
+#include "interp/interp.h"
+#include "parser/parser.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+void compiled_free(void *value)
+{
+    compiled *c = value;
+    if (!c)
+        return;
+#ifdef JC_HAVE_JIT
+    if (c->code)
+        jit_code_free(c->code);
+#endif
+    mem_free((void *)c->chain);
+    tree_free(&c->tree);
+    mem_free(c);
+}
+
+/* Names for explain: the JIT's stencil chain, or the interpreter's ops in
+ * post-order. */
+static int make_chain(compiled *c)
+{
+#ifdef JC_HAVE_JIT
+    if (c->code) {
+        const char *const *names = NULL;
+        size_t n = jit_code_stencils(c->code, &names);
+        c->chain = mem_calloc(n ? n : 1, sizeof(char *));
+        if (!c->chain)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            c->chain[i] = names[i];
+        c->nchain = n;
+        return 0;
+    }
+#endif
+    c->chain = mem_calloc(c->tree.nnodes ? c->tree.nnodes : 1, sizeof(char *));
+    if (!c->chain)
+        return -1;
+    for (uint32_t i = 0; i < c->tree.nnodes; i++)
+        c->chain[i] = op_name((jc_op)c->tree.nodes[i].op);
+    c->nchain = c->tree.nnodes;
+    return 0;
+}
+
+typedef struct build_ctx {
+    const jc_engine *engine;
+    const jc_tree *tree;
+} build_ctx;
+
+/* The cache's builder: runs only on a miss. */
+static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
+{
+    const build_ctx *b = ctx;
+    compiled *c = mem_calloc(1, sizeof *c);
+    if (!c)
+        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
+    if (tree_copy(&c->tree, b->tree) != 0)
+        goto oom;
+#ifdef JC_HAVE_JIT
+    const jc_engine *e = b->engine;
+    if (e->use_jit && jit_supports(&c->tree, (jit_isa)e->isa)) {
+        jc_error jerr;
+        c->code = jit_compile(e->pool, &c->tree, (jit_isa)e->isa, &jerr);
+        /* A program the JIT cannot place (code memory exhausted) still runs,
+         * on the interpreter: slower, never wrong. */
+    }
+#endif
+    if (make_chain(c) != 0)
+        goto oom;
+    c->bytes = sizeof *c + (size_t)c->tree.nnodes * sizeof(jc_node) +
+               (size_t)c->tree.nargs * sizeof(uint32_t);
+#ifdef JC_HAVE_JIT
+    if (c->code)
+        c->bytes += jit_code_bytes(c->code);
+#endif
+    *value = c;
+    *bytes = c->bytes;
+    return 0;
+oom:
+    compiled_free(c);
+    return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
+}
+
+/* The cache key: instruction set, then the canonical key of the typed tree. */
+static char *make_key(const jc_engine *e, const jc_tree *t, size_t *len)
+{
+    size_t tlen;
+    char *text = canonical_text(t, CANON_KEY, &tlen);
+    if (!text)
+        return NULL;
+    size_t ilen = strlen(e->isa_name);
+    char *key = mem_alloc(ilen + 1 + tlen + 1);
+    if (key) {
+        memcpy(key, e->isa_name, ilen);
+        key[ilen] = '\n';
+        memcpy(key + ilen + 1, text, tlen + 1);
+        *len = ilen + 1 + tlen;
+    }
+    mem_free(text);
+    return key;
+}
+
+/* Copies what belongs to this program alone out of its typed tree. */
+static int take_parameters(jc_program *p, const jc_tree *t)
+{
+    p->consts = mem_calloc(t->nconsts ? t->nconsts : 1, sizeof(uint64_t));
+    p->column_names = mem_calloc(t->ncolumns ? t->ncolumns : 1, sizeof(char *));
+    if (!p->consts || !p->column_names)
+        return -1;
+    for (uint32_t i = 0; i < t->nconsts; i++)
+        p->consts[i] = t->consts[i].value.bits;
+    for (uint32_t i = 0; i < t->ncolumns; i++)
+        if (!(p->column_names[i] = mem_strndup(t->columns[i].name, t->columns[i].len)))
+            return -1;
+    return 0;
+}
+
+jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
+                       const jc_column *schema, size_t ncols, jc_error *err)
+{
+    error_clear(err);
+    if (!e || !expr || (ncols && !schema)) {
+        error_set(err, JC_INVALID_ARGUMENT, 0, -1, "jc_compile: NULL argument");
+        return NULL;
+    }
+    if (len == JC_NUL_TERMINATED)
+        len = strlen(expr);
+    jc_tree t;
+    jc_program *p = NULL;
+    char *key = NULL;
+    if (parse_expression(&t, expr, len, &e->limits, err) != 0)
+        return NULL;
+    p = mem_calloc(1, sizeof *p);
+    if (!p || !(p->canonical = canonical_text(&t, CANON_TEXT, NULL)))
+        goto oom;
+    p->engine = e;
+    if (typecheck_tree(&t, schema, ncols, &e->limits, err) != 0 ||
+        fold_constants(&t, err) != 0)
+        goto fail;
+    size_t klen = 0;
+    if (!(key = make_key(e, &t, &klen)) || take_parameters(p, &t) != 0)
+        goto oom;
+    build_ctx ctx = {e, &t};
+    int hit = 0;
+    p->entry = cache_get(e->cache, key, klen, build_compiled, &ctx, &hit, err);
+    if (!p->entry)
+        goto fail;
+    p->code = cache_entry_value(p->entry);
+    mem_free(key);
+    tree_free(&t);
+    return p;
+oom:
+    error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
+fail:
+    mem_free(key);
+    tree_free(&t);
+    jc_program_free(p);
+    return NULL;
+}
+
+void jc_program_free(jc_program *p)
+{
+    if (!p)
+        return;
+    if (p->entry)
+        cache_release(p->engine->cache, p->entry);
+    if (p->column_names && p->code)
+        for (uint32_t i = 0; i < p->code->tree.ncolumns; i++)
+            mem_free(p->column_names[i]);
+    mem_free(p->column_names);
+    mem_free(p->consts);
+    mem_free(p->canonical);
+    mem_free(p);
+}
+
+jc_type jc_program_type(const jc_program *p)
+{
+    const jc_tree *t = &p->code->tree;
+    return (jc_type)t->nodes[t->root].type;
+}
+
+int jc_program_is_column(const jc_program *p)
+{
+    const jc_tree *t = &p->code->tree;
+    return (t->nodes[t->root].flags & NODE_ROWWISE) != 0;
+}
+
+const char *jc_program_canonical(const jc_program *p) { return p->canonical; }
+
+size_t jc_program_column_count(const jc_program *p) { return p->code->tree.ncolumns; }
+
+const char *jc_program_column_name(const jc_program *p, size_t i)
+{
+    return i < p->code->tree.ncolumns ? p->column_names[i] : NULL;
+}
+
+jc_type jc_program_column_type(const jc_program *p, size_t i)
+{
+    return i < p->code->tree.ncolumns ? (jc_type)p->code->tree.columns[i].type : JC_F64;
+}
+
+int jc_program_explain(const jc_program *p, jc_explain *out, jc_error *err)
+{
+    if (!p || !out)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "jc_program_explain: NULL argument");
+    out->arch = engine_arch();
+    out->isa = p->code->code ? p->engine->isa_name : "none";
+    out->code_bytes = 0;
+#ifdef JC_HAVE_JIT
+    if (p->code->code)
+        out->code_bytes = jit_code_bytes(p->code->code);
+#endif
+    out->nstencils = p->code->nchain;
+    out->stencils = p->code->chain;
+    return 0;
+}
+
+int jc_program_code(const jc_program *p, unsigned pass, const void **code, size_t *len)
+{
+    *code = NULL;
+    *len = 0;
+#ifdef JC_HAVE_JIT
+    if (p->code->code)
+        return jit_code_range(p->code->code, pass, code, len);
+#else
+    (void)p;
+    (void)pass;
+#endif
+    return 0;
+}

@@ -1,0 +1,74 @@
+/*
+ * engine.h — libjitcalc's own internals: what an engine, a compiled
+ * expression and a program are, shared by the files of engine/.
+ *
+ *   jc_compile:  text ─parse─▶ parse tree ─typecheck+fold─▶ typed tree
+ *                ─canonical key─▶ cache ─(miss: JIT or interpreter)─▶ compiled
+ *   jc_run:      program + columns ─bind─▶ executor (run.c) ─▶ jc_result
+ *
+ * A `compiled` is what the cache keeps: the typed tree and its machine code,
+ * shared by every program whose expression has the same canonical key. A
+ * `jc_program` adds what differs between such expressions: the literal
+ * values (literals are parameters) and the column names.
+ */
+#ifndef JC_ENGINE_ENGINE_H
+#define JC_ENGINE_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cache/cache.h"
+#include "interp/exec.h"
+#include "jitcalc.h"
+#include "parser/tree.h"
+
+#ifdef JC_HAVE_JIT
+#include "jit/jit.h"
+#else
+typedef struct jit_pool jit_pool;
+typedef struct jit_code jit_code;
+#endif
+
+struct jc_engine {
+    jc_options opts;
+    jc_limits limits;
+    int use_jit;         /* 1 when programs are compiled to machine code */
+    int isa;             /* jit_isa when use_jit */
+    const char *isa_name;
+    jit_pool *pool;
+    cache *cache;
+};
+
+/* What the cache keeps for one canonical key. Immutable once built. */
+typedef struct compiled {
+    jc_tree tree;        /* typed, folded; its const values are the first
+                            compiler's and are never read at run time */
+    jit_code *code;      /* NULL: the interpreter runs it */
+    size_t bytes;        /* what the entry holds, for the cache's bound */
+    const char **chain;  /* explain: stencil or op names */
+    size_t nchain;
+} compiled;
+
+struct jc_program {
+    jc_engine *engine;
+    cache_entry *entry;
+    const compiled *code;
+    uint64_t *consts;    /* this expression's literal values, by slot */
+    char **column_names; /* by slot */
+    char *canonical;     /* CANON_TEXT of the parse tree */
+};
+
+/* engine.c */
+const char *engine_arch(void);
+
+/* compile.c */
+void compiled_free(void *value);
+
+/* run.c: runs a compiled tree over bound columns (cols by slot, all nrows
+ * long) with the literal values consts; fills out. Errors carry rows of the
+ * bound columns. */
+int run_compiled(const jc_engine *engine, const compiled *c,
+                 const uint64_t *consts, const void *const *cols,
+                 size_t nrows, jc_result *out, jc_error *err);
+
+#endif /* JC_ENGINE_ENGINE_H */

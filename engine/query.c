@@ -1,0 +1,223 @@
+/*
+ * query.c — the run calls of the public API: binding the caller's columns to
+ * a program's slots, filters, runs over a selection, one-shot eval.
+ *
+ * A run over a selection gathers the selected rows of the used columns into
+ * dense copies and runs the program over those; errors are mapped back to
+ * the caller's row numbers, so a row is always a row of the caller's data.
+ */
+#include <string.h>
+
+#include "engine/engine.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+void jc_result_free(jc_result *result)
+{
+    if (!result)
+        return;
+    mem_free(result->values);
+    result->values = NULL;
+    result->rows = 0;
+}
+
+void jc_selection_free(jc_selection *selection)
+{
+    if (!selection)
+        return;
+    mem_free(selection->indices);
+    selection->indices = NULL;
+    selection->count = 0;
+}
+
+static size_t elem_size(jc_type type) { return type == JC_BOOL ? 1 : 8; }
+
+/* Is slot used by a COLUMN node of the compiled tree? Folding can drop
+ * references (`if(true, a, b)` no longer reads b). */
+static int slot_used(const jc_tree *t, uint32_t slot)
+{
+    for (uint32_t i = 0; i < t->nnodes; i++)
+        if (t->nodes[i].op == OP_COLUMN && t->nodes[i].slot == slot)
+            return 1;
+    return 0;
+}
+
+static const jc_column *find_column(const jc_column *cols, size_t ncols, const char *name)
+{
+    for (size_t i = 0; i < ncols; i++)
+        if (cols[i].name && strcmp(cols[i].name, name) == 0)
+            return &cols[i];
+    return NULL;
+}
+
+/* Fills bound[slot] with the caller's column for every used slot. */
+static int bind_columns(const jc_program *p, const jc_column *cols, size_t ncols,
+                        size_t nrows, const jc_column **bound, jc_error *err)
+{
+    const jc_tree *t = &p->code->tree;
+    for (uint32_t s = 0; s < t->ncolumns; s++) {
+        bound[s] = NULL;
+        if (!slot_used(t, s))
+            continue;
+        const char *name = p->column_names[s];
+        const jc_column *c = find_column(cols, ncols, name);
+        if (!c)
+            return error_set(err, JC_UNKNOWN_COLUMN, 0, -1, "no column named '%s' was given", name);
+        if (c->type != (jc_type)t->columns[s].type)
+            return error_set(err, JC_TYPE_ERROR, 0, -1,
+                             "column '%s' is %s, but the program was compiled for %s",
+                             name, jc_type_name(c->type),
+                             jc_type_name((jc_type)t->columns[s].type));
+        if (c->length != nrows)
+            return error_set(err, JC_LENGTH_MISMATCH, 0, -1,
+                             "column '%s' has %zu rows, expected %zu", name,
+                             c->length, nrows);
+        if (nrows && !c->data)
+            return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "column '%s' has no data", name);
+        bound[s] = c;
+    }
+    return 0;
+}
+
+static int check_args(const jc_program *p, const jc_column *cols, size_t ncols,
+                      jc_result *out, jc_error *err)
+{
+    error_clear(err);
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!p || !out || (ncols && !cols))
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL argument");
+    return 0;
+}
+
+/* Runs p over the given rows of the caller's columns: all rows when indices
+ * is NULL, else the nsel listed ones (gathered). */
+static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
+                    size_t nrows, const size_t *indices, size_t nsel,
+                    jc_result *out, jc_error *err)
+{
+    const jc_tree *t = &p->code->tree;
+    uint32_t n = t->ncolumns;
+    const jc_column **bound = mem_calloc(n ? n : 1, sizeof *bound);
+    const void **ptrs = mem_calloc(n ? n : 1, sizeof *ptrs);
+    void **gathered = mem_calloc(n ? n : 1, sizeof *gathered);
+    int rc = -1;
+    if (!bound || !ptrs || !gathered) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory binding columns");
+        goto done;
+    }
+    if (bind_columns(p, cols, ncols, nrows, bound, err) != 0)
+        goto done;
+    for (uint32_t s = 0; s < n; s++) {
+        if (!bound[s])
+            continue;
+        if (!indices) {
+            ptrs[s] = bound[s]->data;
+            continue;
+        }
+        size_t size = elem_size(bound[s]->type);
+        char *dst = mem_alloc(nsel * size);
+        if (!dst) {
+            error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory selecting rows");
+            goto done;
+        }
+        const char *src = bound[s]->data;
+        for (size_t i = 0; i < nsel; i++) {
+            if (indices[i] >= nrows) {
+                mem_free(dst);
+                error_set(err, JC_INVALID_ARGUMENT, 0, -1,
+                          "selected row %zu is past the %zu rows", indices[i], nrows);
+                goto done;
+            }
+            memcpy(dst + i * size, src + indices[i] * size, size);
+        }
+        gathered[s] = dst;
+        ptrs[s] = dst;
+    }
+    rc = run_compiled(p->engine, p->code, p->consts, ptrs, indices ? nsel : nrows, out, err);
+    if (rc != 0 && indices && err && err->row >= 0 && (size_t)err->row < nsel)
+        err->row = (int64_t)indices[err->row];
+done:
+    for (uint32_t s = 0; gathered && s < n; s++)
+        mem_free(gathered[s]);
+    mem_free(gathered);
+    mem_free(ptrs);
+    mem_free(bound);
+    return rc;
+}
+
+int jc_run(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
+           jc_result *out, jc_error *err)
+{
+    if (check_args(p, cols, ncols, out, err) != 0)
+        return -1;
+    return run_rows(p, cols, ncols, nrows, NULL, 0, out, err);
+}
+
+int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,
+                    size_t nrows, const size_t *indices, size_t nsel,
+                    jc_result *out, jc_error *err)
+{
+    if (check_args(p, cols, ncols, out, err) != 0)
+        return -1;
+    if (nsel && !indices)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL indices");
+    static const size_t none[1] = {0};
+    return run_rows(p, cols, ncols, nrows, nsel ? indices : none, nsel, out, err);
+}
+
+int jc_filter(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
+              jc_selection *out, jc_error *err)
+{
+    error_clear(err);
+    if (!p || !out || (ncols && !cols))
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL argument");
+    out->count = 0;
+    out->indices = NULL;
+    if (jc_program_type(p) != JC_BOOL)
+        return error_set(err, JC_TYPE_ERROR, 0, -1,
+                         "a filter must be a bool expression, this one is %s",
+                         jc_type_name(jc_program_type(p)));
+    jc_result r;
+    if (jc_run(p, cols, ncols, nrows, &r, err) != 0)
+        return -1;
+    size_t count = 0;
+    if (r.is_column) {
+        const uint8_t *v = r.values;
+        for (size_t i = 0; i < r.rows; i++)
+            count += v[i] != 0;
+    } else if (!r.is_null && r.scalar.b) {
+        count = nrows;
+    }
+    out->indices = mem_alloc((count ? count : 1) * sizeof(size_t));
+    if (!out->indices) {
+        jc_result_free(&r);
+        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory for a selection");
+    }
+    size_t k = 0;
+    if (r.is_column) {
+        const uint8_t *v = r.values;
+        for (size_t i = 0; i < r.rows; i++)
+            if (v[i])
+                out->indices[k++] = i;
+    } else {
+        for (; k < count; k++)
+            out->indices[k] = k;
+    }
+    out->count = count;
+    jc_result_free(&r);
+    return 0;
+}
+
+int jc_eval(jc_engine *e, const char *expr, size_t len, const jc_column *cols,
+            size_t ncols, size_t nrows, jc_result *out, jc_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    jc_program *p = jc_compile(e, expr, len, cols, ncols, err);
+    if (!p)
+        return -1;
+    int rc = jc_run(p, cols, ncols, nrows, out, err);
+    jc_program_free(p);
+    return rc;
+}

@@ -1,0 +1,415 @@
+/*
+ * run.c — the executor: runs a compiled tree's passes over rows.
+ *
+ * For each pass (parser/tree.h), rows are cut into chunks of JC_CHUNK_ROWS;
+ * chunks are independent units of work, so they can go to several threads,
+ * and every chunk's result is kept apart and combined in chunk order: the
+ * result never depends on the thread count.
+ *
+ *   aggregate pass:  chunk ─▶ blocks of JC_BLOCK_ROWS ─fast path─▶ output
+ *                    buffers ─▶ agg_add into the chunk's partials
+ *                    ─▶ partials merged in chunk order ─▶ scalar slots
+ *   final pass:      chunk ─fast path─▶ result column (directly)
+ *
+ * The fast path is the JIT kernel or interp_block. When it reports a fault
+ * mask, the block is re-run by interp_precise, which decides with the
+ * language's laziness whether a fault really happened and where. An
+ * aggregate that faults is poisoned, not an error: its fault is raised only
+ * where its value is used on a taken path (interp_precise/interp_scalar);
+ * interp_precise_each re-runs an aggregate pass so that each output faults
+ * on its own.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "interp/interp.h"
+#include "interp/reduce.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+/* Below this many chunks a run stays on the caller's thread: starting a
+ * thread costs more than it saves. */
+#define MIN_CHUNKS_PER_THREAD 2
+
+typedef struct run_ctx {
+    const jc_engine *engine;
+    const compiled *c;
+    const jc_tree *t;
+    uint64_t *scalars;        /* consts, then aggregate values */
+    jc_scalar_state *states;  /* same slots */
+    const void *const *cols;
+    size_t nrows;
+    size_t nchunks;
+    int poisoned;             /* some aggregate is poisoned: precise only */
+} run_ctx;
+
+static size_t type_size(jc_type type) { return type == JC_BOOL ? 1 : 8; }
+
+/* Per-thread scratch: the interpreter's workspace, block output buffers. */
+typedef struct worker {
+    interp_ws *ws;
+    void **bufs;
+    void **outs;
+    jc_error *errs;  /* one per output, for interp_precise_each */
+} worker;
+
+static void worker_free(worker *w, uint32_t nout)
+{
+    interp_ws_free(w->ws);
+    if (w->bufs)
+        for (uint32_t j = 0; j < nout; j++)
+            mem_free(w->bufs[j]);
+    mem_free(w->bufs);
+    mem_free(w->outs);
+    mem_free(w->errs);
+}
+
+static int worker_init(worker *w, const run_ctx *r, uint32_t nout, int buffers)
+{
+    memset(w, 0, sizeof *w);
+    if (!r->c->code && !(w->ws = interp_ws_new(r->t)))
+        return -1;
+    w->outs = mem_calloc(nout ? nout : 1, sizeof(void *));
+    w->bufs = mem_calloc(nout ? nout : 1, sizeof(void *));
+    w->errs = mem_calloc(nout ? nout : 1, sizeof(jc_error));
+    if (!w->outs || !w->bufs || !w->errs)
+        return -1;
+    for (uint32_t j = 0; buffers && j < nout; j++)
+        if (!(w->bufs[j] = mem_alloc((size_t)JC_BLOCK_ROWS * 8)))
+            return -1;
+    return 0;
+}
+
+static uint64_t fast_path(const run_ctx *r, worker *w, unsigned pass,
+                          const jc_block_io *io, size_t begin, size_t end)
+{
+#ifdef JC_HAVE_JIT
+    if (r->c->code)
+        return jit_run(r->c->code, pass, io, begin, end);
+#endif
+    return interp_block(r->t, pass, io, begin, end, w->ws);
+}
+
+/* ---- parallel chunks ---------------------------------------------------- */
+
+typedef struct pass_job pass_job;
+typedef void (*chunk_fn)(pass_job *job, worker *w, size_t chunk);
+
+struct pass_job {
+    run_ctx *r;
+    unsigned pass;
+    uint32_t nout;
+    int buffers;              /* workers need block buffers */
+    chunk_fn fn;
+    atomic_size_t next;       /* next chunk to take */
+    atomic_int failed;        /* out of memory in a worker */
+    /* aggregate pass */
+    const uint32_t *agg_of;   /* output j -> aggregate index */
+    agg_acc *accs;            /* [chunk][j] */
+    jc_error *chunk_faults;   /* [chunk][j]: code JC_OK or the first fault */
+    /* final pass */
+    char *result;
+    /* [chunk]: an error that ends the run (final pass: the first fault;
+     * any pass: out of memory) */
+    jc_error *chunk_errors;
+};
+
+static void drain_chunks(pass_job *job, worker *w)
+{
+    for (;;) {
+        size_t chunk = atomic_fetch_add(&job->next, 1);
+        if (chunk >= job->r->nchunks)
+            return;
+        job->fn(job, w, chunk);
+    }
+}
+
+static void *thread_main(void *arg)
+{
+    pass_job *job = arg;
+    worker w;
+    if (worker_init(&w, job->r, job->nout, job->buffers) != 0)
+        atomic_store(&job->failed, 1);
+    else
+        drain_chunks(job, &w);
+    worker_free(&w, job->nout);
+    return NULL;
+}
+
+/* Runs job->fn over every chunk, on up to engine.threads threads (the
+ * caller's included). Returns -1 when out of memory. */
+static int run_chunks(pass_job *job)
+{
+    run_ctx *r = job->r;
+    unsigned nthreads = r->engine->opts.threads;
+    size_t useful = r->nchunks / MIN_CHUNKS_PER_THREAD;
+    if (nthreads > useful)
+        nthreads = useful ? (unsigned)useful : 1;
+    pthread_t threads[64];
+    if (nthreads > 64)
+        nthreads = 64;
+    unsigned started = 0;
+    atomic_init(&job->next, 0);
+    atomic_init(&job->failed, 0);
+    for (unsigned i = 1; i < nthreads; i++) {
+        if (pthread_create(&threads[started], NULL, thread_main, job) != 0)
+            break; /* fewer threads: slower, same result */
+        started++;
+    }
+    thread_main(job);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    return atomic_load(&job->failed) ? -1 : 0;
+}
+
+/* ---- aggregate passes --------------------------------------------------- */
+
+static void aggregate_chunk(pass_job *job, worker *w, size_t chunk)
+{
+    run_ctx *r = job->r;
+    const jc_tree *t = r->t;
+    const jc_pass *pass = &t->passes[job->pass];
+    size_t cb = chunk * JC_CHUNK_ROWS;
+    size_t ce = cb + JC_CHUNK_ROWS < r->nrows ? cb + JC_CHUNK_ROWS : r->nrows;
+    agg_acc *accs = &job->accs[chunk * job->nout];
+    jc_error *faults = &job->chunk_faults[chunk * job->nout];
+    for (uint32_t j = 0; j < job->nout; j++) {
+        uint32_t node = t->pass_outs[pass->first_out + j];
+        uint32_t agg = t->aggs[job->agg_of[j]];
+        agg_begin(&accs[j], (jc_op)t->nodes[agg].op, (jc_type)t->nodes[node].type);
+        error_clear(&faults[j]);
+        w->outs[j] = w->bufs[j];
+    }
+    jc_block_io io = {r->cols, r->scalars, w->outs};
+    for (size_t bb = cb; bb < ce; bb += JC_BLOCK_ROWS) {
+        size_t be = bb + JC_BLOCK_ROWS < ce ? bb + JC_BLOCK_ROWS : ce;
+        uint64_t fault = r->poisoned ? 1 : fast_path(r, w, job->pass, &io, bb, be);
+        if (fault) {
+            /* Output by output, so each aggregate faults on its own. */
+            if (interp_precise_each(t, job->pass, &io, r->states, bb, be, w->errs) < 0) {
+                job->chunk_errors[chunk] = w->errs[0];
+                return;
+            }
+        }
+        for (uint32_t j = 0; j < job->nout; j++) {
+            if (faults[j].code != JC_OK)
+                continue; /* this aggregate already faulted in the chunk */
+            if (fault && w->errs[j].code != JC_OK)
+                faults[j] = w->errs[j];
+            else
+                agg_add(&accs[j], w->bufs[j], be - bb, bb - cb);
+        }
+    }
+}
+
+/* Which aggregate each output of pass p reduces. */
+static int map_outputs(const jc_tree *t, unsigned p, uint32_t *agg_of)
+{
+    const jc_pass *pass = &t->passes[p];
+    for (uint32_t j = 0; j < pass->nout; j++) {
+        uint32_t node = t->pass_outs[pass->first_out + j];
+        agg_of[j] = UINT32_MAX;
+        for (uint32_t k = 0; k < t->naggs; k++) {
+            const jc_node *a = &t->nodes[t->aggs[k]];
+            if (a->nargs == 1 && tree_kid(t, t->aggs[k], 0) == node &&
+                a->op != OP_COUNT) {
+                agg_of[j] = k;
+                break;
+            }
+        }
+        if (agg_of[j] == UINT32_MAX)
+            return -1;
+    }
+    return 0;
+}
+
+static int run_aggregate_pass(run_ctx *r, unsigned p, jc_error *err)
+{
+    const jc_tree *t = r->t;
+    uint32_t nout = t->passes[p].nout;
+    int rc = -1;
+    pass_job job = {.r = r, .pass = p, .nout = nout, .buffers = 1,
+                    .fn = aggregate_chunk};
+    uint32_t *agg_of = mem_calloc(nout ? nout : 1, sizeof *agg_of);
+    size_t cells = r->nchunks * nout;
+    job.accs = mem_calloc(cells ? cells : 1, sizeof(agg_acc));
+    job.chunk_faults = mem_calloc(cells ? cells : 1, sizeof(jc_error));
+    job.chunk_errors = mem_calloc(r->nchunks ? r->nchunks : 1, sizeof(jc_error));
+    if (!agg_of || !job.accs || !job.chunk_faults || !job.chunk_errors) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an aggregate");
+        goto done;
+    }
+    if (map_outputs(t, p, agg_of) != 0) {
+        error_set(err, JC_INTERNAL, 0, -1, "aggregate pass %u has an output with no aggregate", p);
+        goto done;
+    }
+    job.agg_of = agg_of;
+    if (r->nchunks && run_chunks(&job) != 0) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an aggregate");
+        goto done;
+    }
+    for (size_t ch = 0; ch < r->nchunks; ch++)
+        if (job.chunk_errors[ch].code != JC_OK) {
+            *err = job.chunk_errors[ch];
+            goto done;
+        }
+    /* Combine in chunk order: the first chunk with a fault poisons. */
+    for (uint32_t j = 0; j < nout; j++) {
+        uint32_t k = agg_of[j];
+        uint32_t slot = t->nconsts + k;
+        agg_acc total;
+        agg_begin(&total, (jc_op)t->nodes[t->aggs[k]].op,
+                  (jc_type)t->nodes[t->pass_outs[t->passes[p].first_out + j]].type);
+        const jc_error *fault = NULL;
+        for (size_t ch = 0; ch < r->nchunks && !fault; ch++) {
+            const jc_error *f = &job.chunk_faults[ch * nout + j];
+            if (f->code != JC_OK)
+                fault = f;
+            else
+                agg_merge(&total, &job.accs[ch * nout + j]);
+        }
+        if (fault) {
+            r->states[slot].kind = SCALAR_FAULT;
+            r->states[slot].code = fault->code;
+            r->states[slot].row = fault->row;
+            r->scalars[slot] = 0;
+            r->poisoned = 1;
+        } else {
+            agg_finish(&total, r->nrows, &r->scalars[slot], &r->states[slot]);
+            if (r->states[slot].kind == SCALAR_FAULT)
+                r->poisoned = 1;
+        }
+    }
+    rc = 0;
+done:
+    mem_free(agg_of);
+    mem_free(job.accs);
+    mem_free(job.chunk_faults);
+    mem_free(job.chunk_errors);
+    return rc;
+}
+
+/* ---- the final pass ----------------------------------------------------- */
+
+static void final_chunk(pass_job *job, worker *w, size_t chunk)
+{
+    run_ctx *r = job->r;
+    const jc_tree *t = r->t;
+    size_t size = type_size((jc_type)t->nodes[t->root].type);
+    size_t cb = chunk * JC_CHUNK_ROWS;
+    size_t ce = cb + JC_CHUNK_ROWS < r->nrows ? cb + JC_CHUNK_ROWS : r->nrows;
+    jc_error *cerr = &job->chunk_errors[chunk];
+    error_clear(cerr);
+    w->outs[0] = job->result + cb * size;
+    jc_block_io io = {r->cols, r->scalars, w->outs};
+    if (!r->poisoned && fast_path(r, w, job->pass, &io, cb, ce) == 0)
+        return;
+    /* Something may have faulted: narrow it down block by block. */
+    for (size_t bb = cb; bb < ce; bb += JC_BLOCK_ROWS) {
+        size_t be = bb + JC_BLOCK_ROWS < ce ? bb + JC_BLOCK_ROWS : ce;
+        w->outs[0] = job->result + bb * size;
+        if (!r->poisoned && fast_path(r, w, job->pass, &io, bb, be) == 0)
+            continue;
+        if (interp_precise(t, job->pass, &io, r->states, bb, be, cerr) != 0)
+            return;
+    }
+}
+
+static int run_final_pass(run_ctx *r, unsigned p, jc_result *out, jc_error *err)
+{
+    const jc_tree *t = r->t;
+    jc_type type = (jc_type)t->nodes[t->root].type;
+    int rc = -1;
+    pass_job job = {.r = r, .pass = p, .nout = 1, .buffers = 0, .fn = final_chunk};
+    job.result = mem_alloc(r->nrows * type_size(type));
+    job.chunk_errors = mem_calloc(r->nchunks ? r->nchunks : 1, sizeof(jc_error));
+    if (!job.result || !job.chunk_errors) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1,
+                  "out of memory for a result of %zu rows", r->nrows);
+        goto done;
+    }
+    if (r->nchunks && run_chunks(&job) != 0) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an expression");
+        goto done;
+    }
+    for (size_t ch = 0; ch < r->nchunks; ch++)
+        if (job.chunk_errors[ch].code != JC_OK) {
+            *err = job.chunk_errors[ch];
+            goto done;
+        }
+    out->type = type;
+    out->is_column = 1;
+    out->is_null = 0;
+    out->rows = r->nrows;
+    out->values = job.result;
+    job.result = NULL;
+    rc = 0;
+done:
+    mem_free(job.result);
+    mem_free(job.chunk_errors);
+    return rc;
+}
+
+/* ---- the whole run ------------------------------------------------------ */
+
+static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
+{
+    const jc_tree *t = r->t;
+    jc_value v;
+    int is_null = 0;
+    if (interp_scalar(t, r->scalars, r->states, &v, &is_null, err) != 0)
+        return -1;
+    out->type = (jc_type)t->nodes[t->root].type;
+    out->is_column = 0;
+    out->is_null = is_null;
+    out->rows = 0;
+    out->values = NULL;
+    if (is_null)
+        out->scalar.i64 = 0;
+    else if (out->type == JC_F64)
+        out->scalar.f64 = v.f;
+    else if (out->type == JC_I64)
+        out->scalar.i64 = v.i;
+    else
+        out->scalar.b = v.i != 0;
+    return 0;
+}
+
+int run_compiled(const jc_engine *engine, const compiled *c,
+                 const uint64_t *consts, const void *const *cols,
+                 size_t nrows, jc_result *out, jc_error *err)
+{
+    const jc_tree *t = &c->tree;
+    size_t nslots = (size_t)t->nconsts + t->naggs;
+    run_ctx r = {.engine = engine, .c = c, .t = t, .cols = cols, .nrows = nrows};
+    r.nchunks = (nrows + JC_CHUNK_ROWS - 1) / JC_CHUNK_ROWS;
+    r.scalars = mem_calloc(nslots ? nslots : 1, sizeof(uint64_t));
+    r.states = mem_calloc(nslots ? nslots : 1, sizeof(jc_scalar_state));
+    int rc = -1;
+    if (!r.scalars || !r.states) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory starting a run");
+        goto done;
+    }
+    memcpy(r.scalars, consts, (size_t)t->nconsts * sizeof(uint64_t));
+    for (uint32_t k = 0; k < t->naggs; k++)
+        if (t->nodes[t->aggs[k]].op == OP_COUNT)
+            r.scalars[t->nconsts + k] = (uint64_t)nrows;
+    for (uint32_t p = 0; p < t->npasses; p++) {
+        if (t->passes[p].is_final)
+            rc = run_final_pass(&r, p, out, err);
+        else
+            rc = run_aggregate_pass(&r, p, err);
+        if (rc != 0)
+            goto done;
+    }
+    if (!(t->nodes[t->root].flags & NODE_ROWWISE))
+        rc = scalar_result(&r, out, err);
+    else if (t->npasses == 0 || !t->passes[t->npasses - 1].is_final)
+        rc = error_set(err, JC_INTERNAL, 0, -1, "row-wise expression without a final pass");
+done:
+    mem_free(r.scalars);
+    mem_free(r.states);
+    return rc;
+}

@@ -1,0 +1,176 @@
+/* reduce.c — deterministic aggregate reducers (reduce.h). */
+#include "interp/reduce.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "interp/numeric.h"
+
+void agg_begin(agg_acc *acc, jc_op op, jc_type arg_type)
+{
+    memset(acc, 0, sizeof *acc);
+    acc->op = (uint8_t)op;
+    acc->type = (uint8_t)arg_type;
+    for (int j = 0; j < 8; j++)
+        acc->lane[j] = -0.0; /* so that a sum of -0.0 values stays -0.0 */
+    acc->total = -0.0;
+    acc->fbest = op == OP_MIN ? __builtin_inf() : -__builtin_inf();
+    acc->ibest = op == OP_MIN ? INT64_MAX : INT64_MIN;
+}
+
+/* Lane j adds positions p with p % 8 == j, in order. Whole groups of 8
+ * aligned positions go through eight independent partials at once (the
+ * compiler makes that one vector add), which is the same order. */
+static void add_f64_sum(agg_acc *acc, const double *v, size_t n, size_t pos)
+{
+    double l[8];
+    memcpy(l, acc->lane, sizeof l);
+    size_t i = 0;
+    unsigned j = (unsigned)(pos & 7);
+    for (; i < n && j != 0; i++, j = (j + 1) & 7)
+        l[j] += v[i];
+    for (; i + 8 <= n; i += 8)
+        for (unsigned k = 0; k < 8; k++)
+            l[k] += v[i + k];
+    for (unsigned k = 0; i < n; i++, k++)
+        l[k] += v[i];
+    memcpy(acc->lane, l, sizeof l);
+}
+
+void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos)
+{
+    if (acc->type == JC_F64) {
+        const double *v = values;
+        if (acc->op == OP_SUM || acc->op == OP_AVG) {
+            add_f64_sum(acc, v, n, pos);
+        } else if (acc->op == OP_MIN) {
+            double b = acc->fbest;
+            for (size_t i = 0; i < n; i++)
+                b = num_least_f64(b, v[i]);
+            acc->fbest = b;
+        } else {
+            double b = acc->fbest;
+            for (size_t i = 0; i < n; i++)
+                b = num_greatest_f64(b, v[i]);
+            acc->fbest = b;
+        }
+        return;
+    }
+    const int64_t *v = values;
+    if (acc->op == OP_SUM || acc->op == OP_AVG) {
+        __int128 s = acc->isum; /* |s| < 2^63 * 2^64: never overflows */
+        for (size_t i = 0; i < n; i++)
+            s += v[i];
+        acc->isum = s;
+    } else if (acc->op == OP_MIN) {
+        int64_t b = acc->ibest;
+        for (size_t i = 0; i < n; i++)
+            b = num_least_i64(b, v[i]);
+        acc->ibest = b;
+    } else {
+        int64_t b = acc->ibest;
+        for (size_t i = 0; i < n; i++)
+            b = num_greatest_i64(b, v[i]);
+        acc->ibest = b;
+    }
+}
+
+static double chunk_total(const agg_acc *c)
+{
+    const double *l = c->lane;
+    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
+
+void agg_merge(agg_acc *total, const agg_acc *chunk)
+{
+    if (total->type == JC_F64 && (total->op == OP_SUM || total->op == OP_AVG)) {
+        double c = chunk_total(chunk);
+        total->total = total->nchunks ? total->total + c : c;
+    } else if (total->type == JC_F64) {
+        total->fbest = total->op == OP_MIN ? num_least_f64(total->fbest, chunk->fbest)
+                                           : num_greatest_f64(total->fbest, chunk->fbest);
+    } else if (total->op == OP_SUM || total->op == OP_AVG) {
+        total->isum += chunk->isum;
+    } else {
+        total->ibest = total->op == OP_MIN ? num_least_i64(total->ibest, chunk->ibest)
+                                           : num_greatest_i64(total->ibest, chunk->ibest);
+    }
+    total->nchunks++;
+}
+
+static unsigned bit_length(unsigned __int128 x)
+{
+    uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x;
+    if (hi)
+        return 128 - (unsigned)__builtin_clzll(hi);
+    return lo ? 64 - (unsigned)__builtin_clzll(lo) : 0;
+}
+
+/* Scale the dividend so the integer quotient has at least 55 bits; a
+ * non-zero remainder then only ever acts as a sticky bit below the
+ * rounding bit, and rounding the quotient to 53 bits by hand (to nearest,
+ * ties to even) is the one rounding of the exact quotient. */
+double agg_div_exact(__int128 s, uint64_t count)
+{
+    int neg = s < 0;
+    unsigned __int128 a = neg ? -(unsigned __int128)s : (unsigned __int128)s;
+    if (a == 0 || count == 0)
+        return count ? 0.0 : num_canon_nan();
+    int k = 55 + (int)bit_length(count) - (int)bit_length(a);
+    if (k < 0)
+        k = 0;
+    unsigned __int128 sa = a << k; /* < 2^(55 + 64) when k > 0 */
+    unsigned __int128 q = sa / count;
+    if (sa % count)
+        q |= 1;
+    int shift = (int)bit_length(q) - 53; /* >= 2 */
+    uint64_t mant = (uint64_t)(q >> shift);
+    unsigned __int128 rem = q & (((unsigned __int128)1 << shift) - 1);
+    unsigned __int128 half = (unsigned __int128)1 << (shift - 1);
+    if (rem > half || (rem == half && (mant & 1)))
+        mant++;
+    if (mant == (UINT64_C(1) << 53)) {
+        mant >>= 1;
+        shift++;
+    }
+    double r = ldexp((double)mant, shift - k);
+    return neg ? -r : r;
+}
+
+void agg_finish(const agg_acc *acc, uint64_t count, uint64_t *bits,
+                jc_scalar_state *state)
+{
+    memset(state, 0, sizeof *state);
+    state->kind = SCALAR_VALUE;
+    state->code = JC_OK;
+    state->row = -1;
+    *bits = 0;
+    if (count == 0 && acc->op != OP_SUM) {
+        state->kind = SCALAR_NULL;
+        return;
+    }
+    int is_sum = acc->op == OP_SUM || acc->op == OP_AVG;
+    if (acc->type == JC_F64) {
+        double v;
+        if (is_sum) {
+            double s = count == 0 ? 0.0 : acc->nchunks ? acc->total : chunk_total(acc);
+            v = acc->op == OP_AVG ? s / (double)count : s;
+        } else {
+            v = acc->fbest;
+        }
+        *bits = num_bits(num_canon(v));
+        return;
+    }
+    if (acc->op == OP_SUM) {
+        if (acc->isum > INT64_MAX || acc->isum < INT64_MIN) {
+            state->kind = SCALAR_FAULT;
+            state->code = JC_INTEGER_OVERFLOW;
+            return;
+        }
+        *bits = (uint64_t)(int64_t)acc->isum;
+    } else if (acc->op == OP_AVG) {
+        *bits = num_bits(agg_div_exact(acc->isum, count));
+    } else {
+        *bits = (uint64_t)acc->ibest;
+    }
+}

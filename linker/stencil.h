@@ -1,0 +1,85 @@
+/*
+ * stencil.h — the tables the build-time extractor (linker/extract.c)
+ * generates from the stencil objects, one jc_stencil_set per instruction
+ * set, and the ids that name stencils (from ops/stencil_list.h).
+ *
+ * A stencil is machine code with holes. A hole is a place in the code that
+ * the patcher (linker/patch.h) fills when the stencil is copied: a
+ * relocation kind (how to encode), a symbol (what value), an addend.
+ */
+#ifndef JC_LINKER_STENCIL_H
+#define JC_LINKER_STENCIL_H
+
+#include <stdint.h>
+
+#include "ops/stencil_list.h"
+
+/* Stencil ids: the first variant of NAME is JC_ST_NAME, variant d is
+ * JC_ST_NAME + d. */
+enum {
+#define JC_ST_ENUM(name, shape) \
+    JC_ST_##name, JC_ST_##name##_LAST_ = JC_ST_##name + JC_SHAPE_VARIANTS_##shape - 1,
+    JC_STENCILS(JC_ST_ENUM)
+#undef JC_ST_ENUM
+    JC_NSTENCILS
+};
+
+/* What a hole's value is. */
+enum {
+    JC_SYM_CONT = 1, /* the continuation: end of this stencil's copy */
+    JC_SYM_TARGET,   /* the loop's back edge: the pass's loop head */
+    JC_SYM_HOLE_A,   /* the stencil's operand: a context byte offset */
+    JC_SYM_RODATA,   /* the set's read-only data; addend is from its start */
+    JC_SYM_FUNC      /* a function (index into funcs), through a GOT slot */
+};
+
+/* How a hole is encoded: the relocation kinds the stencils may use. The
+ * patcher of each architecture handles its own; anything else fails the
+ * build in the extractor. */
+enum {
+    JC_RELOC_X86_PC32 = 1, /* R_X86_64_PC32 / PLT32: S + A - P, rel32 */
+    JC_RELOC_X86_GOTPCREL, /* R_X86_64_GOTPCREL(X): GOT slot + A - P */
+    JC_RELOC_X86_32,       /* R_X86_64_32: S + A, zero-extended */
+    JC_RELOC_X86_32S,      /* R_X86_64_32S: S + A, sign-extended */
+    JC_RELOC_X86_64        /* R_X86_64_64: S + A */
+};
+
+typedef struct jc_hole {
+    uint32_t offset; /* of the patched field in the stencil's code */
+    uint8_t kind;    /* JC_RELOC_* */
+    uint8_t sym;     /* JC_SYM_* */
+    uint16_t index;  /* JC_SYM_FUNC: index into the set's funcs */
+    int32_t addend;
+} jc_hole;
+
+enum {
+    JC_STENCIL_TRAILING_JUMP = 1 /* ends with a 5-byte jmp to jc_cont that
+                                    may be dropped when the next stencil
+                                    follows directly */
+};
+
+typedef struct jc_stencil {
+    uint32_t code;   /* offset in the set's code */
+    uint16_t size;   /* bytes, trailing jump included */
+    uint16_t nholes;
+    uint32_t holes;  /* index of the first hole in the set's holes */
+    uint8_t flags;   /* JC_STENCIL_* */
+} jc_stencil;
+
+typedef struct jc_stencil_set {
+    const char *isa;   /* "sse2", "avx2", "avx512" */
+    unsigned lanes;
+    const uint8_t *code;
+    const jc_hole *holes;
+    const jc_stencil *stencils; /* JC_NSTENCILS, by id */
+    const uint8_t *rodata;      /* constants the stencils address PC-relative */
+    uint32_t rodata_size;
+    const void *const *funcs;   /* functions the stencils call */
+    const char *const *func_names;
+    unsigned nfuncs;
+} jc_stencil_set;
+
+/* "ADD_F64_2", by id (linker/stencil_names.c). */
+extern const char *const jc_stencil_names[JC_NSTENCILS];
+
+#endif /* JC_LINKER_STENCIL_H */

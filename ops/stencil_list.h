@@ -1,0 +1,69 @@
+/*
+ * stencil_list.h — every stencil, once. The stencil sources (ops/stencils.c)
+ * define a function per entry and depth, the build-time extractor
+ * (linker/extract.c) emits their tables in this order, and the compiler
+ * (jit/lower.c) picks them by this order; the three agree by construction.
+ *
+ * X(NAME, SHAPE). The shape says how the stencil uses the value stack held
+ * in the vector registers v0..v6 (v7 carries the fault lanes) and so how many
+ * depth variants exist; variant d is the function jc_st_NAME_d:
+ *   S  one variant (loop plumbing), function jc_st_NAME
+ *   P  push:    writes v[d]                          d = 0..6
+ *   O  pop:     reads v[d] (stores it)               d = 0..6
+ *   U  unary:   v[d] = f(v[d])                       d = 0..6
+ *   B  binary:  v[d] = f(v[d], v[d+1])               d = 0..5
+ *   T  ternary: v[d] = f(v[d], v[d+1], v[d+2])       d = 0..4
+ * Suffixes: 64 = any 8-byte lane (f64 or i64 bits), F64/I64/B = the type.
+ * LOADC/STOREC take the column/output pointer from a context slot (hole),
+ * LOADPk/STOREPk from pointer register k.
+ */
+#ifndef JC_OPS_STENCIL_LIST_H
+#define JC_OPS_STENCIL_LIST_H
+
+#define JC_STENCILS(X)                                                       \
+    /* loop plumbing */                                                      \
+    X(ENTRY, S) X(TAIL, S) X(EXIT, S) X(SPILL, S) X(FILL, S)                 \
+    /* leaves */                                                             \
+    X(LOADC_64, P) X(LOADP0_64, P) X(LOADP1_64, P) X(LOADP2_64, P)           \
+    X(LOADP3_64, P)                                                          \
+    X(LOADC_B, P) X(LOADP0_B, P) X(LOADP1_B, P) X(LOADP2_B, P)               \
+    X(LOADP3_B, P)                                                           \
+    X(SCALAR_64, P) X(SCALAR_B, P)                                           \
+    /* outputs */                                                            \
+    X(STOREC_F64, O) X(STOREP0_F64, O) X(STOREP1_F64, O)                     \
+    X(STOREP2_F64, O) X(STOREP3_F64, O)                                      \
+    X(STOREC_I64, O) X(STOREP0_I64, O) X(STOREP1_I64, O)                     \
+    X(STOREP2_I64, O) X(STOREP3_I64, O)                                      \
+    X(STOREC_B, O) X(STOREP0_B, O) X(STOREP1_B, O) X(STOREP2_B, O)           \
+    X(STOREP3_B, O)                                                          \
+    /* conversions */                                                        \
+    X(I64_TO_F64, U) X(BOOL_TO_I64, U) X(BOOL_TO_F64, U) X(F64_TO_I64, U)    \
+    /* arithmetic */                                                         \
+    X(NEG_F64, U) X(NEG_I64, U) X(NOT, U)                                    \
+    X(ADD_F64, B) X(ADD_I64, B) X(SUB_F64, B) X(SUB_I64, B)                  \
+    X(MUL_F64, B) X(MUL_I64, B) X(DIV_F64, B)                                \
+    X(IDIV_F64, B) X(IDIV_I64, B) X(MOD_F64, B) X(MOD_I64, B) X(POW, B)      \
+    /* comparisons and logic (EQ/NE_I64 also compare bool masks) */          \
+    X(EQ_F64, B) X(EQ_I64, B) X(NE_F64, B) X(NE_I64, B)                      \
+    X(LT_F64, B) X(LT_I64, B) X(LE_F64, B) X(LE_I64, B)                      \
+    X(GT_F64, B) X(GT_I64, B) X(GE_F64, B) X(GE_I64, B)                      \
+    X(AND, B) X(OR, B)                                                       \
+    /* functions */                                                          \
+    X(ABS_F64, U) X(ABS_I64, U) X(SIGN_F64, U) X(SIGN_I64, U) X(SQRT, U)     \
+    X(CBRT, U) X(EXP, U) X(EXPM1, U) X(LN, U) X(LOG10, U) X(LOG2, U)         \
+    X(LOG1P, U) X(SIN, U) X(COS, U) X(TAN, U) X(ASIN, U) X(ACOS, U)          \
+    X(ATAN, U) X(SINH, U) X(COSH, U) X(TANH, U)                              \
+    X(ATAN2, B) X(HYPOT, B) X(FMOD, B)                                       \
+    X(FLOOR, U) X(CEIL, U) X(TRUNC, U) X(ROUND, U) X(ROUND2, B)              \
+    X(LEAST_F64, B) X(LEAST_I64, B) X(GREATEST_F64, B) X(GREATEST_I64, B)    \
+    X(IF, T) X(ISNAN, U) X(ISINF, U) X(ISFINITE, U)
+
+/* Depth variants per shape. */
+#define JC_SHAPE_VARIANTS_S 1
+#define JC_SHAPE_VARIANTS_P 7
+#define JC_SHAPE_VARIANTS_O 7
+#define JC_SHAPE_VARIANTS_U 7
+#define JC_SHAPE_VARIANTS_B 6
+#define JC_SHAPE_VARIANTS_T 5
+
+#endif /* JC_OPS_STENCIL_LIST_H */

@@ -1,0 +1,386 @@
+/*
+ * stencils.c — every stencil of ops/stencil_list.h, compiled once per
+ * instruction set with the flags in ops/CMakeLists.txt. The compiled
+ * functions are never called as such: linker/extract.c copies their bytes
+ * and relocations into tables, and jit/ pastes them one after another.
+ *
+ * A stencil has the signature of PARAMS below and ends by calling jc_cont
+ * with the same signature, which GCC turns into `jmp jc_cont` (the
+ * continuation: the next stencil, or nothing when the patcher strips the
+ * jump and the next stencil follows). Values live in the arguments:
+ *   c       the run context (ops/ctx.h), in rdi
+ *   i       the row index of lane 0, in rsi
+ *   p0..p3  column or output base pointers chosen by the compiler
+ *   v0..v6  the value stack (v0 the bottom), vf the fault lanes.
+ * Holes are the addresses of external symbols used as numbers:
+ *   JC_HOLE_A   a byte offset in the context (column, output, scalar or
+ *               spill slot); declared as a small array so that GCC uses a
+ *               32-bit displacement (R_X86_64_32S) rather than a movabs
+ *   jc_cont     the continuation; jc_target the loop's back edge.
+ * Nothing here may touch the stack with a vector (see ops/vec.h), and no
+ * value may be baked in: constants are scalar slots read at run time.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ops/ctx.h"
+#include "ops/vec.h"
+
+#define HIDDEN __attribute__((visibility("hidden")))
+
+extern char JC_HOLE_A[16] HIDDEN;
+#define HOLE_A ((uintptr_t)JC_HOLE_A)
+#define CTX_AT(type, off) (*(type *)((char *)c + (off)))
+
+#define PARAMS                                                           \
+    jc_ctx *c, size_t i, char *p0, char *p1, char *p2, char *p3, V v0, V v1, \
+        V v2, V v3, V v4, V v5, V v6, V vf
+#define ARGS c, i, p0, p1, p2, p3, v0, v1, v2, v3, v4, v5, v6, vf
+
+extern uint64_t jc_cont(PARAMS) HIDDEN;
+extern uint64_t jc_target(PARAMS) HIDDEN;
+
+#define STENCIL(name) uint64_t jc_st_##name(PARAMS)
+#define CONTINUE return jc_cont(ARGS)
+
+/* A register whose value no longer matters: no instruction, no spill. */
+#define KILL(x) __asm__("" : "=x"(x))
+
+/* ---- depth instantiation ---------------------------------------------- */
+#define EACH7(M, ...)                                                    \
+    M(0, __VA_ARGS__) M(1, __VA_ARGS__) M(2, __VA_ARGS__) M(3, __VA_ARGS__) \
+        M(4, __VA_ARGS__) M(5, __VA_ARGS__) M(6, __VA_ARGS__)
+#define EACH6(M, ...)                                                    \
+    M(0, 1, __VA_ARGS__) M(1, 2, __VA_ARGS__) M(2, 3, __VA_ARGS__)       \
+        M(3, 4, __VA_ARGS__) M(4, 5, __VA_ARGS__) M(5, 6, __VA_ARGS__)
+#define EACH5(M, ...)                                                    \
+    M(0, 1, 2, __VA_ARGS__) M(1, 2, 3, __VA_ARGS__) M(2, 3, 4, __VA_ARGS__) \
+        M(3, 4, 5, __VA_ARGS__) M(4, 5, 6, __VA_ARGS__)
+
+/* Live vectors below depth d (and the fault lanes) are kept in the context
+ * around a call; vectors at and above d are dead after it. */
+#define SV(k) *(VA *)c->save[k] = v##k;
+#define RS(k) v##k = *(VA *)c->save[k];
+#define SAVE_0 *(VA *)c->save[7] = vf;
+#define SAVE_1 SAVE_0 SV(0)
+#define SAVE_2 SAVE_1 SV(1)
+#define SAVE_3 SAVE_2 SV(2)
+#define SAVE_4 SAVE_3 SV(3)
+#define SAVE_5 SAVE_4 SV(4)
+#define SAVE_6 SAVE_5 SV(5)
+#define RESTORE_0 vf = *(VA *)c->save[7];
+#define RESTORE_1 RESTORE_0 RS(0)
+#define RESTORE_2 RESTORE_1 RS(1)
+#define RESTORE_3 RESTORE_2 RS(2)
+#define RESTORE_4 RESTORE_3 RS(3)
+#define RESTORE_5 RESTORE_4 RS(4)
+#define RESTORE_6 RESTORE_5 RS(5)
+#define KILL_ABOVE_6
+#define KILL_ABOVE_5 KILL(v6);
+#define KILL_ABOVE_4 KILL_ABOVE_5 KILL(v5);
+#define KILL_ABOVE_3 KILL_ABOVE_4 KILL(v4);
+#define KILL_ABOVE_2 KILL_ABOVE_3 KILL(v3);
+#define KILL_ABOVE_1 KILL_ABOVE_2 KILL(v2);
+#define KILL_ABOVE_0 KILL_ABOVE_1 KILL(v1);
+
+/* Host helpers are compiled without AVX: leave the upper halves clean so
+ * their SSE code does not pay for the transition. */
+#if defined(JC_ISA_AVX2) || defined(JC_ISA_AVX512)
+#define CLEAN_UPPER()                                                     \
+    __asm__ volatile("vzeroupper" ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", \
+                     "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", \
+                     "xmm12", "xmm13", "xmm14", "xmm15")
+#else
+#define CLEAN_UPPER() ((void)0)
+#endif
+
+/* ---- stencil shapes ----------------------------------------------------- */
+#define PUSH1(d, NAME, EXPR) \
+    STENCIL(NAME##_##d) { v##d = (EXPR); CONTINUE; }
+#define POP1(d, NAME, STMT) \
+    STENCIL(NAME##_##d) { V x = v##d; STMT; CONTINUE; }
+#define UN1(d, NAME, EXPR) \
+    STENCIL(NAME##_##d) { V x = v##d; v##d = (EXPR); CONTINUE; }
+#define BIN1(d, e, NAME, EXPR) \
+    STENCIL(NAME##_##d) { V a = v##d, b = v##e; v##d = (EXPR); CONTINUE; }
+#define TER1(d, e, f, NAME, EXPR)                \
+    STENCIL(NAME##_##d)                          \
+    {                                            \
+        V a = v##d, b = v##e, t = v##f;          \
+        v##d = (EXPR);                           \
+        CONTINUE;                                \
+    }
+/* A vector function (SLEEF) of one or two operands. */
+#define CALLU1(d, NAME, FN)                      \
+    STENCIL(NAME##_##d)                          \
+    {                                            \
+        SAVE_##d V r = FN(v##d);                 \
+        RESTORE_##d v##d = r;                    \
+        KILL_ABOVE_##d CONTINUE;                 \
+    }
+#define CALLB1(d, e, NAME, FN)                   \
+    STENCIL(NAME##_##d)                          \
+    {                                            \
+        SAVE_##d V r = FN(v##d, v##e);           \
+        RESTORE_##d v##d = r;                    \
+        KILL_ABOVE_##d CONTINUE;                 \
+    }
+/* A lane helper (jit/lanes.c): operands in c->tmp, result in c->tmp[3]. */
+#define LANEU1(d, NAME, FN)                      \
+    STENCIL(NAME##_##d)                          \
+    {                                            \
+        *(VA *)c->tmp[0] = v##d;                 \
+        SAVE_##d CLEAN_UPPER();                  \
+        FN(c, LANES);                            \
+        RESTORE_##d v##d = *(VA *)c->tmp[3];     \
+        KILL_ABOVE_##d CONTINUE;                 \
+    }
+#define LANEB1(d, e, NAME, FN)                   \
+    STENCIL(NAME##_##d)                          \
+    {                                            \
+        *(VA *)c->tmp[0] = v##d;                 \
+        *(VA *)c->tmp[1] = v##e;                 \
+        SAVE_##d CLEAN_UPPER();                  \
+        FN(c, LANES);                            \
+        RESTORE_##d v##d = *(VA *)c->tmp[3];     \
+        KILL_ABOVE_##d CONTINUE;                 \
+    }
+
+#define DEF_PUSH(NAME, EXPR) EACH7(PUSH1, NAME, EXPR)
+#define DEF_POP(NAME, STMT) EACH7(POP1, NAME, STMT)
+#define DEF_UN(NAME, EXPR) EACH7(UN1, NAME, EXPR)
+#define DEF_BIN(NAME, EXPR) EACH6(BIN1, NAME, EXPR)
+#define DEF_TER(NAME, EXPR) EACH5(TER1, NAME, EXPR)
+#define DEF_CALLU(NAME, FN) EACH7(CALLU1, NAME, FN)
+#define DEF_CALLB(NAME, FN) EACH6(CALLB1, NAME, FN)
+#define DEF_LANEU(NAME, FN) EACH7(LANEU1, NAME, FN)
+#define DEF_LANEB(NAME, FN) EACH6(LANEB1, NAME, FN)
+
+/* ---- loop plumbing ------------------------------------------------------ */
+
+/* Called by the host as uint64_t (*)(jc_ctx *). */
+uint64_t jc_st_ENTRY(jc_ctx *c)
+{
+    V z = {};
+    return jc_cont(c, c->begin, c->preg[0], c->preg[1], c->preg[2],
+                   c->preg[3], z, z, z, z, z, z, z, z);
+}
+
+/* The loop's back edge. The expectation puts the continuation jump last,
+ * where the patcher can strip it; the extractor then turns
+ * `jae over; jmp target; over: jmp cont` into `jb target; jmp cont`. */
+STENCIL(TAIL)
+{
+    i += LANES;
+    if (__builtin_expect(i < c->end, 1))
+        return jc_target(ARGS);
+    CONTINUE;
+}
+
+STENCIL(EXIT)
+{
+    (void)i, (void)p0, (void)p1, (void)p2, (void)p3;
+    (void)v0, (void)v1, (void)v2, (void)v3, (void)v4, (void)v5, (void)v6;
+    return c->fault | lane_bits((VI)vf);
+}
+
+/* Register pressure: the bottom register goes to the context's spill slot
+ * HOLE_A and the stack shifts down; FILL is the reverse. */
+STENCIL(SPILL)
+{
+    V u;
+    *(VA *)((char *)c + HOLE_A) = v0;
+    KILL(u);
+    (void)v0;
+    return jc_cont(c, i, p0, p1, p2, p3, v1, v2, v3, v4, v5, v6, u, vf);
+}
+
+STENCIL(FILL)
+{
+    V n = *(VA *)((char *)c + HOLE_A);
+    (void)v6;
+    return jc_cont(c, i, p0, p1, p2, p3, n, v0, v1, v2, v3, v4, v5, vf);
+}
+
+/* ---- leaves ------------------------------------------------------------- */
+#define COL(p) ((const VUNAL *)((p) + i * 8))
+DEF_PUSH(LOADC_64, *COL(CTX_AT(char *, HOLE_A)))
+DEF_PUSH(LOADP0_64, *COL(p0))
+DEF_PUSH(LOADP1_64, *COL(p1))
+DEF_PUSH(LOADP2_64, *COL(p2))
+DEF_PUSH(LOADP3_64, *COL(p3))
+DEF_PUSH(LOADC_B, load_bools(CTX_AT(char *, HOLE_A) + i))
+DEF_PUSH(LOADP0_B, load_bools(p0 + i))
+DEF_PUSH(LOADP1_B, load_bools(p1 + i))
+DEF_PUSH(LOADP2_B, load_bools(p2 + i))
+DEF_PUSH(LOADP3_B, load_bools(p3 + i))
+DEF_PUSH(SCALAR_64, (V)((VU){} + CTX_AT(uint64_t, HOLE_A)))
+DEF_PUSH(SCALAR_B, (V)((VU){} - CTX_AT(uint64_t, HOLE_A)))
+
+/* ---- outputs: f64 NaN-canonicalised, bools as bytes 0/1 ----------------- */
+#define OUT(p) (*(VUNAL *)((p) + i * 8))
+#define CANON(x) blend((x) != (x), (V)((VU){} + CANON_NAN), (x))
+DEF_POP(STOREC_F64, OUT(CTX_AT(char *, HOLE_A)) = CANON(x))
+DEF_POP(STOREP0_F64, OUT(p0) = CANON(x))
+DEF_POP(STOREP1_F64, OUT(p1) = CANON(x))
+DEF_POP(STOREP2_F64, OUT(p2) = CANON(x))
+DEF_POP(STOREP3_F64, OUT(p3) = CANON(x))
+DEF_POP(STOREC_I64, OUT(CTX_AT(char *, HOLE_A)) = x)
+DEF_POP(STOREP0_I64, OUT(p0) = x)
+DEF_POP(STOREP1_I64, OUT(p1) = x)
+DEF_POP(STOREP2_I64, OUT(p2) = x)
+DEF_POP(STOREP3_I64, OUT(p3) = x)
+DEF_POP(STOREC_B, store_bools(CTX_AT(char *, HOLE_A) + i, x))
+DEF_POP(STOREP0_B, store_bools(p0 + i, x))
+DEF_POP(STOREP1_B, store_bools(p1 + i, x))
+DEF_POP(STOREP2_B, store_bools(p2 + i, x))
+DEF_POP(STOREP3_B, store_bools(p3 + i, x))
+
+/* ---- lane helpers and vector functions ---------------------------------- */
+extern void jc_lane_f64_to_i64(jc_ctx *c, unsigned lanes);
+extern void jc_lane_mul_i64(jc_ctx *c, unsigned lanes);
+extern void jc_lane_idiv_i64(jc_ctx *c, unsigned lanes);
+extern void jc_lane_mod_i64(jc_ctx *c, unsigned lanes);
+extern void jc_lane_mod_f64(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fmod(jc_ctx *c, unsigned lanes);
+extern void jc_lane_round2(jc_ctx *c, unsigned lanes);
+
+#if defined(JC_ISA_AVX512)
+#define SLEEF10(f) Sleef_cinz_##f##d8_u10avx512fnofma
+#define SLEEF05(f) Sleef_cinz_##f##d8_u05avx512fnofma
+#elif defined(JC_ISA_AVX2)
+#define SLEEF10(f) Sleef_cinz_##f##d4_u10avx
+#define SLEEF05(f) Sleef_cinz_##f##d4_u05avx
+#else
+#define SLEEF10(f) Sleef_cinz_##f##d2_u10sse2
+#define SLEEF05(f) Sleef_cinz_##f##d2_u05sse2
+#endif
+#define SLEEF_UNARY(X)                                                     \
+    X(cbrt) X(exp) X(expm1) X(log) X(log10) X(log2) X(log1p) X(sin) X(cos) \
+        X(tan) X(asin) X(acos) X(atan) X(sinh) X(cosh) X(tanh)
+#define DECL1(f) extern V SLEEF10(f)(V);
+SLEEF_UNARY(DECL1)
+extern V SLEEF10(pow)(V, V);
+extern V SLEEF10(atan2)(V, V);
+extern V SLEEF05(hypot)(V, V);
+
+/* ---- conversions -------------------------------------------------------- */
+#define XI ((VI)x)
+#define AI ((VI)a)
+#define BI ((VI)b)
+#define FAULT(m) (vf = (V)((VI)vf | (m)))
+
+DEF_UN(I64_TO_F64, vcvt_i64_f64(XI))
+DEF_UN(BOOL_TO_I64, (V)(XI & 1))
+DEF_UN(BOOL_TO_F64, (V)(XI & (VI)splat(1.0)))
+#if defined(JC_ISA_AVX512)
+/* Valid when -2^63 <= x < 2^63 (false for NaN); then truncation is exact. */
+DEF_UN(F64_TO_I64, ({
+           VI ok = (x >= splat(-9223372036854775808.0)) &
+                   (x < splat(9223372036854775808.0));
+           FAULT(~ok);
+           (V)_mm512_cvttpd_epi64((__m512d)x);
+       }))
+#else
+DEF_LANEU(F64_TO_I64, jc_lane_f64_to_i64)
+#endif
+
+/* ---- arithmetic --------------------------------------------------------- */
+/* i64 arithmetic wraps in unsigned lanes; an overflow sets the sign bit of
+ * the lane's fault: (a ^ r) & (b ^ r) for +, (a ^ b) & (a ^ r) for -. */
+DEF_UN(NEG_F64, -x)
+DEF_UN(NEG_I64, ({
+           FAULT(XI == splati(SIGN_BIT));
+           (V)(-(VU)x);
+       }))
+DEF_UN(NOT, (V)~XI)
+DEF_BIN(ADD_F64, a + b)
+DEF_BIN(ADD_I64, ({
+            VI r = (VI)((VU)a + (VU)b);
+            FAULT((AI ^ r) & (BI ^ r));
+            (V)r;
+        }))
+DEF_BIN(SUB_F64, a - b)
+DEF_BIN(SUB_I64, ({
+            VI r = (VI)((VU)a - (VU)b);
+            FAULT((AI ^ BI) & (AI ^ r));
+            (V)r;
+        }))
+DEF_BIN(MUL_F64, a * b)
+DEF_LANEB(MUL_I64, jc_lane_mul_i64)
+DEF_BIN(DIV_F64, a / b)
+DEF_BIN(IDIV_F64, vfloor(a / b))
+DEF_LANEB(IDIV_I64, jc_lane_idiv_i64)
+DEF_LANEB(MOD_F64, jc_lane_mod_f64)
+DEF_LANEB(MOD_I64, jc_lane_mod_i64)
+DEF_CALLB(POW, SLEEF10(pow))
+
+/* ---- comparisons and logic ---------------------------------------------- */
+DEF_BIN(EQ_F64, (V)(a == b))
+DEF_BIN(EQ_I64, (V)(AI == BI))
+DEF_BIN(NE_F64, (V)(a != b))
+DEF_BIN(NE_I64, (V)(AI != BI))
+DEF_BIN(LT_F64, (V)(a < b))
+DEF_BIN(LT_I64, (V)(AI < BI))
+DEF_BIN(LE_F64, (V)(a <= b))
+DEF_BIN(LE_I64, (V)(AI <= BI))
+DEF_BIN(GT_F64, (V)(a > b))
+DEF_BIN(GT_I64, (V)(AI > BI))
+DEF_BIN(GE_F64, (V)(a >= b))
+DEF_BIN(GE_I64, (V)(AI >= BI))
+DEF_BIN(AND, (V)(AI & BI))
+DEF_BIN(OR, (V)(AI | BI))
+
+/* ---- functions ---------------------------------------------------------- */
+DEF_UN(ABS_F64, vabs(x))
+DEF_UN(ABS_I64, ({
+           FAULT(XI == splati(SIGN_BIT));
+           VI neg = XI < 0;
+           (V)((VI)blend(neg, (V)(-(VU)x), x));
+       }))
+/* ±0 and NaN stay as they are. */
+DEF_UN(SIGN_F64, blend(x < splat(0.0), splat(-1.0),
+                       blend(x > splat(0.0), splat(1.0), x)))
+DEF_UN(SIGN_I64, (V)((XI < 0) - (XI > 0)))
+DEF_UN(SQRT, vsqrt(x))
+DEF_CALLU(CBRT, SLEEF10(cbrt))
+DEF_CALLU(EXP, SLEEF10(exp))
+DEF_CALLU(EXPM1, SLEEF10(expm1))
+DEF_CALLU(LN, SLEEF10(log))
+DEF_CALLU(LOG10, SLEEF10(log10))
+DEF_CALLU(LOG2, SLEEF10(log2))
+DEF_CALLU(LOG1P, SLEEF10(log1p))
+DEF_CALLU(SIN, SLEEF10(sin))
+DEF_CALLU(COS, SLEEF10(cos))
+DEF_CALLU(TAN, SLEEF10(tan))
+DEF_CALLU(ASIN, SLEEF10(asin))
+DEF_CALLU(ACOS, SLEEF10(acos))
+DEF_CALLU(ATAN, SLEEF10(atan))
+DEF_CALLU(SINH, SLEEF10(sinh))
+DEF_CALLU(COSH, SLEEF10(cosh))
+DEF_CALLU(TANH, SLEEF10(tanh))
+DEF_CALLB(ATAN2, SLEEF10(atan2))
+DEF_CALLB(HYPOT, SLEEF05(hypot))
+DEF_LANEB(FMOD, jc_lane_fmod)
+DEF_UN(FLOOR, vfloor(x))
+DEF_UN(CEIL, vceil(x))
+DEF_UN(TRUNC, vtrunc(x))
+DEF_UN(ROUND, vround(x))
+DEF_LANEB(ROUND2, jc_lane_round2)
+
+/* NaN in either operand gives NaN; -0.0 is below +0.0. */
+#define ISNAN_(x) ((x) != (x))
+DEF_BIN(LEAST_F64, ({
+            VI m = (a < b) | ((a == b) & (AI < 0));
+            blend(ISNAN_(a) | ISNAN_(b), a + b, blend(m, a, b));
+        }))
+DEF_BIN(GREATEST_F64, ({
+            VI m = (a > b) | ((a == b) & (BI < 0));
+            blend(ISNAN_(a) | ISNAN_(b), a + b, blend(m, a, b));
+        }))
+DEF_BIN(LEAST_I64, blend(AI < BI, a, b))
+DEF_BIN(GREATEST_I64, blend(AI > BI, a, b))
+DEF_TER(IF, blend((VI)a, b, t))
+DEF_UN(ISNAN, (V)ISNAN_(x))
+DEF_UN(ISINF, (V)(vabs(x) == splat(__builtin_inf())))
+DEF_UN(ISFINITE, (V)(vabs(x) < splat(__builtin_inf())))

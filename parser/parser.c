@@ -1,0 +1,573 @@
+/*
+ * parser.c — tokens to the parse tree, without recursion.
+ *
+ * An operator-precedence (shunting-yard) parser: operands go straight into
+ * the post-order node array, operators wait on an explicit, heap-allocated
+ * frame stack until an operator of lower precedence (or a `)`, `,` or the
+ * end) pops them. Post-order is exactly the order in which the shunting yard
+ * emits, so the tree is built as the text is read. Nothing here recurses,
+ * so neither a 30,000-term chain nor 100,000 parentheses can touch the C
+ * stack; the nesting limit is a language rule, checked when a level opens.
+ *
+ * Binding levels (issue 3's table), lowest first:
+ *   1 or ||   2 and &&   3 not ! (prefix)   4 comparisons (non-associative)
+ *   5 + -     6 * / // %  7 - + (prefix)     8 ^ ** (right-associative)
+ * Prefix - and + bind tighter than anything binary, also than ^: -2^2 is
+ * (-2)^2 = 4, while 2^-1 reads the prefix minus as the power's operand.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "parser/internal.h"
+#include "parser/parser.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+enum { LV_OR = 1, LV_AND, LV_NOT, LV_CMP, LV_ADD, LV_MUL, LV_PREFIX, LV_POW };
+
+enum { FR_BINARY, FR_PREFIX, FR_PAREN, FR_CALL };
+
+typedef struct frame {
+    uint8_t kind;  /* FR_* */
+    uint8_t op;    /* jc_op (binary and prefix) */
+    uint8_t level; /* LV_* (binary and prefix) */
+    uint32_t pos;
+    uint32_t argc;  /* call: arguments completed */
+    uint32_t vbase; /* call: value stack height at its `(` */
+    const func_info *fn;
+} frame;
+
+/* An operand waiting for its operator: its node and nesting depth. */
+typedef struct value {
+    uint32_t node;
+    uint32_t depth;
+} value;
+
+typedef struct parser {
+    lexer lx;
+    token tok;
+    token ahead;
+    int have_ahead;
+    jc_tree *t;
+    jc_limits lim;
+    jc_error *err;
+    frame *frames;
+    size_t nframes, frames_cap;
+    value *vals;
+    size_t nvals, vals_cap;
+    unsigned nest;     /* open levels: parens, calls, prefixes, powers */
+    uint32_t *colhash; /* open addressing: column slot + 1, 0 = empty */
+    size_t colhash_cap;
+} parser;
+
+static int oom(parser *p)
+{
+    return error_set(p->err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 32;
+    while (ncap < need)
+        ncap *= 2;
+    void *q = mem_realloc(*arr, ncap * size);
+    if (!q)
+        return -1;
+    *arr = q;
+    *cap = ncap;
+    return 0;
+}
+
+/* "`<token text>`" or "the end of the expression", for messages. */
+static const char *describe(const parser *p, const token *tok, char *buf,
+                            size_t size)
+{
+    if (tok->kind == TOK_END)
+        return "the end of the expression";
+    size_t n = tok->len > 40 ? 40 : tok->len;
+    snprintf(buf, size, "`%.*s%s`", (int)n, p->lx.text + tok->start,
+             tok->len > n ? "..." : "");
+    return buf;
+}
+
+static int next(parser *p)
+{
+    if (p->have_ahead) {
+        p->tok = p->ahead;
+        p->have_ahead = 0;
+        return 0;
+    }
+    return lexer_next(&p->lx, &p->tok, p->err);
+}
+
+static int push_value(parser *p, uint32_t node, uint32_t depth)
+{
+    if (node == UINT32_MAX ||
+        grow((void **)&p->vals, &p->vals_cap, p->nvals + 1, sizeof *p->vals) < 0)
+        return oom(p);
+    p->vals[p->nvals++] = (value){node, depth};
+    return 0;
+}
+
+/* Opens a frame; a frame that nests (anything but a left-associative
+ * binary operator) counts against the depth limit right here, before
+ * anything inside it is read. */
+static int push_frame(parser *p, frame f)
+{
+    int nests = f.kind != FR_BINARY || f.op == OP_POW;
+    if (nests && p->nest + 1 > p->lim.max_depth)
+        return error_set(p->err, JC_LIMIT_EXCEEDED, f.pos, -1,
+                         "expression nested deeper than %u levels (each "
+                         "parenthesis, function call, prefix operator and "
+                         "power adds a level)",
+                         p->lim.max_depth);
+    if (grow((void **)&p->frames, &p->frames_cap, p->nframes + 1,
+             sizeof *p->frames) < 0)
+        return oom(p);
+    p->frames[p->nframes++] = f;
+    p->nest += nests;
+    return 0;
+}
+
+static int check_depth(parser *p, uint32_t depth, uint32_t pos)
+{
+    if (depth > p->lim.max_depth)
+        return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
+                         "expression nested deeper than %u levels (each "
+                         "parenthesis, function call, prefix operator and "
+                         "power adds a level)",
+                         p->lim.max_depth);
+    return 0;
+}
+
+static int add_const(parser *p, jc_type type, jc_value v, uint32_t pos)
+{
+    jc_tree *t = p->t;
+    if (t->nconsts == t->consts_cap) {
+        size_t cap = t->consts_cap;
+        if (grow((void **)&t->consts, &cap, (size_t)t->nconsts + 1,
+                 sizeof *t->consts) < 0)
+            return oom(p);
+        t->consts_cap = (uint32_t)cap;
+    }
+    t->consts[t->nconsts] = (jc_const){.value = v, .type = (uint8_t)type};
+    uint32_t node = tree_add(t, OP_CONST, pos, NULL, 0);
+    if (node == UINT32_MAX)
+        return oom(p);
+    t->nodes[node].slot = t->nconsts++;
+    return push_value(p, node, 0);
+}
+
+static uint64_t hash_name(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int rehash_columns(parser *p)
+{
+    size_t cap = p->colhash_cap ? p->colhash_cap * 2 : 64;
+    uint32_t *h = mem_calloc(cap, sizeof *h);
+    if (!h)
+        return oom(p);
+    for (uint32_t i = 0; i < p->t->ncolumns; i++) {
+        const jc_colref *c = &p->t->columns[i];
+        size_t at = hash_name(c->name, c->len) & (cap - 1);
+        while (h[at])
+            at = (at + 1) & (cap - 1);
+        h[at] = i + 1;
+    }
+    mem_free(p->colhash);
+    p->colhash = h;
+    p->colhash_cap = cap;
+    return 0;
+}
+
+/* Adds a COLUMN node for name (owned: taken over or freed here); a name
+ * seen before reuses its slot, so columns[] lists distinct names in order
+ * of first use. */
+static int add_column(parser *p, char *name, size_t len, uint32_t pos)
+{
+    jc_tree *t = p->t;
+    if (!name)
+        return oom(p);
+    if ((t->ncolumns + 1) * 2 > p->colhash_cap && rehash_columns(p) < 0) {
+        mem_free(name);
+        return -1;
+    }
+    size_t at = hash_name(name, len) & (p->colhash_cap - 1);
+    uint32_t slot = UINT32_MAX;
+    for (; p->colhash[at]; at = (at + 1) & (p->colhash_cap - 1)) {
+        const jc_colref *c = &t->columns[p->colhash[at] - 1];
+        if (c->len == len && memcmp(c->name, name, len) == 0) {
+            slot = p->colhash[at] - 1;
+            break;
+        }
+    }
+    if (slot != UINT32_MAX) {
+        mem_free(name);
+    } else {
+        if (t->ncolumns >= p->lim.max_columns) {
+            mem_free(name);
+            return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
+                             "more than %u distinct columns in one expression",
+                             p->lim.max_columns);
+        }
+        size_t cap = t->columns_cap;
+        if (grow((void **)&t->columns, &cap, (size_t)t->ncolumns + 1,
+                 sizeof *t->columns) < 0) {
+            mem_free(name);
+            return oom(p);
+        }
+        t->columns_cap = (uint32_t)cap;
+        slot = t->ncolumns++;
+        t->columns[slot] = (jc_colref){.name = name, .len = len, .type = 0};
+        p->colhash[at] = slot + 1;
+    }
+    uint32_t node = tree_add(t, OP_COLUMN, pos, NULL, 0);
+    if (node == UINT32_MAX)
+        return oom(p);
+    t->nodes[node].slot = slot;
+    return push_value(p, node, 0);
+}
+
+/* Pops the operator frame on top and builds its node from the operands. */
+static int reduce(parser *p)
+{
+    frame f = p->frames[--p->nframes];
+    uint32_t k = f.kind == FR_BINARY ? 2 : 1;
+    value *v = &p->vals[p->nvals - k];
+    uint32_t kids[2] = {v[0].node, k == 2 ? v[1].node : 0};
+    uint32_t depth = v[0].depth;
+    if (k == 2 && v[1].depth > depth)
+        depth = v[1].depth;
+    if (f.kind == FR_PREFIX || f.op == OP_POW) {
+        p->nest--;
+        depth++;
+        if (check_depth(p, depth, f.pos) < 0)
+            return -1;
+    }
+    uint32_t node = tree_add(p->t, f.op, f.pos, kids, k);
+    if (node == UINT32_MAX)
+        return oom(p);
+    p->nvals -= k;
+    return push_value(p, node, depth);
+}
+
+/* Pops operators that bind tighter than an incoming binary operator of
+ * binding level `level`; a second comparison at the same level is the one
+ * error that this detects (comparisons do not chain). */
+static int reduce_for(parser *p, unsigned level, const token *op)
+{
+    while (p->nframes) {
+        const frame *f = &p->frames[p->nframes - 1];
+        if (f->kind == FR_PREFIX) {
+            if (f->level == LV_NOT && level > LV_NOT)
+                break; /* not a < b is not (a < b) */
+        } else if (f->kind == FR_BINARY) {
+            if (f->level < level)
+                break;
+            if (f->level == level && level == LV_POW)
+                break; /* right-associative */
+            if (f->level == level && level == LV_CMP)
+                return error_set(
+                    p->err, JC_PARSE_ERROR, op->pos, -1,
+                    "comparisons do not chain: `a < b < c` is an error; "
+                    "write `a < b and b < c`");
+        } else {
+            break; /* ( or a call */
+        }
+        if (reduce(p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Pops every operator down to the innermost `(` or call. */
+static int reduce_group(parser *p)
+{
+    while (p->nframes && (p->frames[p->nframes - 1].kind == FR_BINARY ||
+                          p->frames[p->nframes - 1].kind == FR_PREFIX))
+        if (reduce(p) < 0)
+            return -1;
+    return 0;
+}
+
+static int binary_op(tok_kind k, jc_op *op, unsigned *level)
+{
+    switch (k) {
+    case TOK_OR: *op = OP_OR; *level = LV_OR; return 1;
+    case TOK_AND: *op = OP_AND; *level = LV_AND; return 1;
+    case TOK_EQ: *op = OP_EQ; *level = LV_CMP; return 1;
+    case TOK_NE: *op = OP_NE; *level = LV_CMP; return 1;
+    case TOK_LT: *op = OP_LT; *level = LV_CMP; return 1;
+    case TOK_LE: *op = OP_LE; *level = LV_CMP; return 1;
+    case TOK_GT: *op = OP_GT; *level = LV_CMP; return 1;
+    case TOK_GE: *op = OP_GE; *level = LV_CMP; return 1;
+    case TOK_PLUS: *op = OP_ADD; *level = LV_ADD; return 1;
+    case TOK_MINUS: *op = OP_SUB; *level = LV_ADD; return 1;
+    case TOK_STAR: *op = OP_MUL; *level = LV_MUL; return 1;
+    case TOK_SLASH: *op = OP_DIV; *level = LV_MUL; return 1;
+    case TOK_DSLASH: *op = OP_IDIV; *level = LV_MUL; return 1;
+    case TOK_PERCENT: *op = OP_MOD; *level = LV_MUL; return 1;
+    case TOK_POW: *op = OP_POW; *level = LV_POW; return 1;
+    default: return 0;
+    }
+}
+
+/* Closes the call frame on top: checks the argument count and builds the
+ * function node from the last argc values. */
+static int close_call(parser *p)
+{
+    frame f = p->frames[--p->nframes];
+    p->nest--;
+    const func_info *fn = f.fn;
+    if (f.argc < fn->min_args ||
+        (fn->max_args != FUNC_VARIADIC && f.argc > fn->max_args)) {
+        char want[40];
+        if (fn->max_args == FUNC_VARIADIC)
+            snprintf(want, sizeof want, "at least %u argument%s",
+                     fn->min_args, fn->min_args == 1 ? "" : "s");
+        else if (fn->min_args != fn->max_args)
+            snprintf(want, sizeof want, "%u or %u arguments", fn->min_args,
+                     fn->max_args);
+        else
+            snprintf(want, sizeof want, "%u argument%s", fn->min_args,
+                     fn->min_args == 1 ? "" : "s");
+        return error_set(p->err, JC_TYPE_ERROR, f.pos, -1,
+                         "%s() takes %s, got %u", fn->name, want, f.argc);
+    }
+    jc_op op = fn->op;
+    if (op == OP_ROUND && f.argc == 2)
+        op = OP_ROUND2;
+    uint32_t depth = 0;
+    value *v = &p->vals[f.vbase];
+    uint32_t *kids = NULL;
+    if (f.argc) {
+        kids = mem_alloc(f.argc * sizeof *kids);
+        if (!kids)
+            return oom(p);
+    }
+    for (uint32_t i = 0; i < f.argc; i++) {
+        kids[i] = v[i].node;
+        if (v[i].depth > depth)
+            depth = v[i].depth;
+    }
+    uint32_t node = tree_add(p->t, op, f.pos, kids, f.argc);
+    mem_free(kids);
+    if (node == UINT32_MAX)
+        return oom(p);
+    if (check_depth(p, depth + 1, f.pos) < 0)
+        return -1;
+    p->nvals = f.vbase;
+    return push_value(p, node, depth + 1);
+}
+
+/* A name followed by `(`: opens a call. The `(` has been read. */
+static int open_call(parser *p, const token *name)
+{
+    const func_info *fn = func_lookup(p->lx.text + name->start, name->len);
+    if (!fn)
+        return error_set(p->err, JC_UNKNOWN_FUNCTION, name->pos, -1,
+                         "unknown function `%.*s`",
+                         (int)(name->len > 60 ? 60 : name->len),
+                         p->lx.text + name->start);
+    frame f = {.kind = FR_CALL, .pos = name->pos, .fn = fn,
+               .vbase = (uint32_t)p->nvals};
+    return push_frame(p, f);
+}
+
+/* The operand side: a literal, a name, `(`, a prefix operator, or the `)`
+ * of a call with no arguments. Sets *operand when a full operand was read. */
+static int expect_operand(parser *p, int *operand)
+{
+    token *tok = &p->tok;
+    char buf[64];
+    *operand = 1;
+    switch (tok->kind) {
+    case TOK_INT:
+        return add_const(p, JC_I64, tok->value, tok->pos);
+    case TOK_FLOAT:
+        return add_const(p, JC_F64, tok->value, tok->pos);
+    case TOK_TRUE:
+    case TOK_FALSE:
+        return add_const(p, JC_BOOL, (jc_value){.i = tok->kind == TOK_TRUE},
+                         tok->pos);
+    case TOK_QNAME: {
+        size_t len;
+        char *name = unquote_name(p->lx.text + tok->start, tok->len, &len);
+        return add_column(p, name, len, tok->pos);
+    }
+    case TOK_NAME: {
+        token name = *tok;
+        if (lexer_next(&p->lx, &p->ahead, p->err) < 0)
+            return -1;
+        if (p->ahead.kind == TOK_LPAREN) {
+            *operand = 0;
+            return open_call(p, &name);
+        }
+        p->have_ahead = 1;
+        return add_column(p, mem_strndup(p->lx.text + name.start, name.len),
+                          name.len, name.pos);
+    }
+    case TOK_LPAREN:
+        *operand = 0;
+        return push_frame(p, (frame){.kind = FR_PAREN, .pos = tok->pos});
+    case TOK_MINUS:
+    case TOK_PLUS:
+        *operand = 0;
+        return push_frame(p, (frame){.kind = FR_PREFIX,
+                                     .op = tok->kind == TOK_MINUS ? OP_NEG
+                                                                  : OP_POS,
+                                     .level = LV_PREFIX,
+                                     .pos = tok->pos});
+    case TOK_NOT:
+        *operand = 0;
+        if (p->nframes) {
+            const frame *f = &p->frames[p->nframes - 1];
+            if ((f->kind == FR_BINARY && f->level > LV_NOT) ||
+                (f->kind == FR_PREFIX && f->level > LV_NOT))
+                return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                                 "%s binds more loosely than the operator "
+                                 "before it: put it in parentheses, e.g. "
+                                 "`a == (not b)`",
+                                 describe(p, tok, buf, sizeof buf));
+        }
+        return push_frame(p, (frame){.kind = FR_PREFIX, .op = OP_NOT,
+                                     .level = LV_NOT, .pos = tok->pos});
+    case TOK_RPAREN:
+        if (p->nframes && p->frames[p->nframes - 1].kind == FR_CALL &&
+            p->frames[p->nframes - 1].argc == 0 &&
+            p->nvals == p->frames[p->nframes - 1].vbase)
+            return close_call(p);
+        break;
+    default:
+        break;
+    }
+    return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                     "expected a number, a name, `(` or a prefix operator, "
+                     "found %s",
+                     describe(p, tok, buf, sizeof buf));
+}
+
+/* The operator side: a binary operator, `)`, `,` or the end. Sets *done at
+ * the end of the expression, and *operand when what follows must be an
+ * operand (after a binary operator or `,`; not after a `)`). */
+static int expect_operator(parser *p, int *done, int *operand)
+{
+    token *tok = &p->tok;
+    char buf[64];
+    jc_op op;
+    unsigned level;
+    *operand = tok->kind != TOK_RPAREN;
+    if (binary_op(tok->kind, &op, &level)) {
+        if (reduce_for(p, level, tok) < 0)
+            return -1;
+        return push_frame(p, (frame){.kind = FR_BINARY, .op = (uint8_t)op,
+                                     .level = (uint8_t)level,
+                                     .pos = tok->pos});
+    }
+    switch (tok->kind) {
+    case TOK_RPAREN:
+        if (reduce_group(p) < 0)
+            return -1;
+        if (!p->nframes)
+            return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                             "`)` without a matching `(`");
+        if (p->frames[p->nframes - 1].kind == FR_CALL) {
+            p->frames[p->nframes - 1].argc++;
+            return close_call(p);
+        } else {
+            frame f = p->frames[--p->nframes];
+            p->nest--;
+            value *v = &p->vals[p->nvals - 1];
+            p->t->nodes[v->node].flags |= NODE_PAREN;
+            v->depth++;
+            return check_depth(p, v->depth, f.pos);
+        }
+    case TOK_COMMA:
+        if (reduce_group(p) < 0)
+            return -1;
+        if (!p->nframes || p->frames[p->nframes - 1].kind != FR_CALL)
+            return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                             "`,` outside a function call's arguments");
+        p->frames[p->nframes - 1].argc++;
+        return 0;
+    case TOK_END:
+        if (reduce_group(p) < 0)
+            return -1;
+        if (p->nframes) {
+            const frame *f = &p->frames[p->nframes - 1];
+            if (f->kind == FR_CALL)
+                return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                                 "missing `)` to close the call of %s() at "
+                                 "position %u",
+                                 f->fn->name, f->pos);
+            return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                             "missing `)` to close the `(` at position %u",
+                             f->pos);
+        }
+        *done = 1;
+        return 0;
+    default:
+        return error_set(p->err, JC_PARSE_ERROR, tok->pos, -1,
+                         "expected an operator, `)`, `,` or the end, found "
+                         "%s",
+                         describe(p, tok, buf, sizeof buf));
+    }
+}
+
+int parse_expression(jc_tree *out, const char *text, size_t len,
+                     const jc_limits *limits, jc_error *err)
+{
+    tree_init(out);
+    if (!text)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
+                         "the expression is NULL");
+    if (len == JC_NUL_TERMINATED)
+        len = strlen(text);
+    jc_limits lim = {JC_DEFAULT_MAX_EXPR_BYTES, JC_DEFAULT_MAX_DEPTH,
+                     JC_DEFAULT_MAX_COLUMNS};
+    if (limits)
+        lim = *limits;
+    if (len > lim.max_expr_bytes)
+        return error_set(err, JC_LIMIT_EXCEEDED, 0, -1,
+                         "the expression is %zu bytes long; the limit is %zu",
+                         len, lim.max_expr_bytes);
+    const char *why = NULL;
+    uint32_t bad = utf8_check(text, len, &why);
+    if (bad)
+        return error_set(err, JC_PARSE_ERROR, bad, -1, "%s in the expression",
+                         why);
+
+    parser p = {.t = out, .lim = lim, .err = err};
+    lexer_init(&p.lx, text, len);
+    int rc = -1, operand_state = 1, done = 0;
+    while (!done) {
+        if (next(&p) < 0)
+            goto out;
+        if (operand_state) {
+            int got;
+            if (expect_operand(&p, &got) < 0)
+                goto out;
+            operand_state = !got;
+        } else {
+            if (expect_operator(&p, &done, &operand_state) < 0)
+                goto out;
+        }
+    }
+    /* A finished parse holds exactly one value: the root (the last node). */
+    out->root = p.vals[0].node;
+    rc = 0;
+out:
+    mem_free(p.frames);
+    mem_free(p.vals);
+    mem_free(p.colhash);
+    if (rc < 0)
+        tree_free(out);
+    return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * parser.h — text to typed tree: the surface of parser/.
+ *
+ * parse_expression:  text  -> parse tree   (lexer.c, parser.c)
+ * typecheck_tree:    parse tree + schema -> typed tree (typecheck.c, fold.c,
+ *                    passes.c)
+ * canonical_text:    tree -> canonical text (canonical.c)
+ *
+ * Knows nothing of machine code, rows or caches.
+ */
+#ifndef JC_PARSER_PARSER_H
+#define JC_PARSER_PARSER_H
+
+#include <stddef.h>
+
+#include "jitcalc.h"
+#include "parser/tree.h"
+
+/* Parses len bytes of text into *out (initialised by the call). On failure
+ * returns -1, fills err (parse_error / unknown_function / limit_exceeded /
+ * out_of_memory, with a 1-based code point position) and leaves *out empty. */
+int parse_expression(jc_tree *out, const char *text, size_t len,
+                     const jc_limits *limits, jc_error *err);
+
+/* Turns a parse tree into a typed tree in place: binds columns to the schema
+ * (unknown_column), types every node (type_error), inserts conversions,
+ * removes sugar, folds constants that fold without a fault, and computes the
+ * passes. On failure returns -1 and fills err; *t must then only be freed. */
+int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
+                   const jc_limits *limits, jc_error *err);
+
+/* (Re)computes t->aggs, agg levels, NODE_ROWWISE flags and t->passes for a
+ * typed tree; typecheck_tree calls it, and so does anything that rewrites a
+ * typed tree afterwards (constant folding). Returns -1 when out of memory. */
+int tree_plan_passes(jc_tree *t, jc_error *err);
+
+enum canon_mode {
+    /* Fully parenthesised text with literal values: parses back to the same
+     * parse tree. For users (explain) and for round-trip tests. */
+    CANON_TEXT = 0,
+    /* Typed tree, literals as typed placeholders ($f64, $i64, $bool), column
+     * types spelled out: equal texts mean the same compiled code. The cache
+     * key. */
+    CANON_KEY = 1
+};
+
+/* Returns a malloc'd NUL-terminated text (length in *len if len != NULL),
+ * or NULL when out of memory. Iterative: safe on any depth. */
+char *canonical_text(const jc_tree *t, enum canon_mode mode, size_t *len);
+
+#endif /* JC_PARSER_PARSER_H */

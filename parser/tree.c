@@ -1,0 +1,134 @@
+/* tree.c — the post-order node array: growth, copy, free (see tree.h). */
+#include "parser/tree.h"
+
+#include <string.h>
+
+#include "util/mem.h"
+
+void tree_init(jc_tree *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void tree_free(jc_tree *t)
+{
+    if (!t)
+        return;
+    for (uint32_t i = 0; i < t->ncolumns; i++)
+        mem_free(t->columns[i].name);
+    mem_free(t->nodes);
+    mem_free(t->args);
+    mem_free(t->consts);
+    mem_free(t->columns);
+    mem_free(t->aggs);
+    mem_free(t->passes);
+    mem_free(t->pass_outs);
+    tree_init(t);
+}
+
+/* Makes room for `need` elements of `size` bytes in *arr (capacity *cap),
+ * doubling so that appends are amortised O(1). Returns -1 when out of
+ * memory or when the count would not fit in 32 bits. */
+static int grow(void **arr, uint32_t *cap, uint64_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    if (need > UINT32_MAX - 1)
+        return -1;
+    uint64_t ncap = *cap ? (uint64_t)*cap * 2 : 16;
+    while (ncap < need)
+        ncap *= 2;
+    if (ncap > UINT32_MAX - 1)
+        ncap = UINT32_MAX - 1;
+    void *p = mem_realloc(*arr, (size_t)ncap * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = (uint32_t)ncap;
+    return 0;
+}
+
+uint32_t tree_add(jc_tree *t, jc_op op, uint32_t pos, const uint32_t *kids,
+                  uint32_t nkids)
+{
+    if (grow((void **)&t->nodes, &t->nodes_cap, (uint64_t)t->nnodes + 1,
+             sizeof *t->nodes) < 0 ||
+        grow((void **)&t->args, &t->args_cap, (uint64_t)t->nargs + nkids,
+             sizeof *t->args) < 0)
+        return UINT32_MAX;
+    jc_node *n = &t->nodes[t->nnodes];
+    memset(n, 0, sizeof *n);
+    n->op = (uint8_t)op;
+    n->pos = pos;
+    n->first_arg = t->nargs;
+    n->nargs = nkids;
+    if (nkids)
+        memcpy(t->args + t->nargs, kids, nkids * sizeof *kids);
+    t->nargs += nkids;
+    t->root = t->nnodes;
+    return t->nnodes++;
+}
+
+uint32_t tree_subtree_first(const jc_tree *t, uint32_t n)
+{
+    while (t->nodes[n].nargs)
+        n = t->args[t->nodes[n].first_arg];
+    return n;
+}
+
+/* Copies count elements of size bytes; NULL source stays NULL. */
+static int dup_array(void **dst, const void *src, size_t count, size_t size)
+{
+    *dst = NULL;
+    if (!src || !count)
+        return 0;
+    *dst = mem_alloc(count * size);
+    if (!*dst)
+        return -1;
+    memcpy(*dst, src, count * size);
+    return 0;
+}
+
+int tree_copy(jc_tree *dst, const jc_tree *src)
+{
+    jc_tree t;
+    tree_init(&t);
+    if (dup_array((void **)&t.nodes, src->nodes, src->nnodes,
+                  sizeof *src->nodes) < 0 ||
+        dup_array((void **)&t.args, src->args, src->nargs, sizeof *src->args) < 0 ||
+        dup_array((void **)&t.consts, src->consts, src->nconsts,
+                  sizeof *src->consts) < 0 ||
+        dup_array((void **)&t.aggs, src->aggs, src->naggs, sizeof *src->aggs) < 0 ||
+        dup_array((void **)&t.passes, src->passes, src->npasses,
+                  sizeof *src->passes) < 0 ||
+        dup_array((void **)&t.pass_outs, src->pass_outs, src->npass_outs,
+                  sizeof *src->pass_outs) < 0)
+        goto fail;
+    t.nnodes = t.nodes_cap = t.nodes ? src->nnodes : 0;
+    t.nargs = t.args_cap = t.args ? src->nargs : 0;
+    t.nconsts = t.consts_cap = t.consts ? src->nconsts : 0;
+    t.naggs = t.aggs ? src->naggs : 0;
+    t.npasses = t.passes ? src->npasses : 0;
+    t.npass_outs = t.pass_outs ? src->npass_outs : 0;
+    t.root = src->root;
+    if (src->ncolumns) {
+        t.columns = mem_calloc(src->ncolumns, sizeof *t.columns);
+        if (!t.columns)
+            goto fail;
+        t.columns_cap = src->ncolumns;
+        for (uint32_t i = 0; i < src->ncolumns; i++) {
+            t.columns[i] = src->columns[i];
+            t.columns[i].name = mem_strndup(src->columns[i].name,
+                                            src->columns[i].len);
+            if (!t.columns[i].name)
+                goto fail;
+            t.ncolumns = i + 1;
+        }
+    }
+    *dst = t;
+    return 0;
+fail:
+    tree_free(&t);
+    tree_init(dst);
+    return -1;
+}

@@ -1,0 +1,481 @@
+/*
+ * typecheck.c — parse tree to typed tree (the rules are in the team brief
+ * and docs/language.md; tree.h describes both forms).
+ *
+ * Two linear passes over the post-order array:
+ *  1. types: every node's type from its kids' types, or a type_error at the
+ *     operator or function name (columns are bound to the schema first);
+ *  2. rewrite: the nodes are emitted again into a new array, in the same
+ *     post-order, with a conversion node written right after any kid whose
+ *     type is not the one its parent's op takes, sugar removed (+x, float,
+ *     int on integers, floor/ceil/trunc/round on integers, one-argument
+ *     least/greatest: their value is their converted kid), pi()/e() turned
+ *     into constants, n-ary least/greatest folded left and clamp turned
+ *     into least(greatest(x, lo), hi). A fold step is emitted right after
+ *     the kid that completes it, so post-order holds without ever moving a
+ *     node: the rewrite is one pass.
+ * Constants are renumbered in post-order on the way (slot = order of
+ * appearance), so equal canonical keys mean equal slot layouts.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parser/parser.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+typedef struct checker {
+    jc_tree *t; /* the parse tree, typed in place by pass 1 */
+    jc_tree nt; /* the typed tree being emitted */
+    jc_error *err;
+    uint32_t *parent; /* old node -> its parent (UINT32_MAX for the root) */
+    uint32_t *kidx;   /* old node -> its index among the parent's kids */
+    uint32_t *val;    /* old node -> new node of its value, converted */
+    uint32_t *acc;    /* least/greatest/clamp: the fold so far (new node) */
+    uint8_t *fold;    /* least/greatest: type of the next fold step */
+} checker;
+
+static jc_type as_number(jc_type t) { return t == JC_BOOL ? JC_I64 : t; }
+
+/* The common numeric type: i64 when both are integers (bools count as
+ * i64), else f64. */
+static jc_type join(jc_type a, jc_type b)
+{
+    return as_number(a) == JC_I64 && as_number(b) == JC_I64 ? JC_I64 : JC_F64;
+}
+
+static jc_type kid_type(const jc_tree *t, uint32_t n, uint32_t k)
+{
+    return (jc_type)t->nodes[tree_kid(t, n, k)].type;
+}
+
+static const char *tn(jc_type t) { return jc_type_name(t); }
+
+/* ---- columns ---- */
+
+static int bind_columns(jc_tree *t, const jc_column *schema, size_t nschema,
+                        jc_error *err)
+{
+    for (uint32_t c = 0; c < t->ncolumns; c++)
+        t->columns[c].type = 0xFF; /* unbound */
+    for (uint32_t c = 0; c < t->ncolumns; c++) {
+        jc_colref *col = &t->columns[c];
+        for (size_t s = 0; s < nschema; s++) {
+            const char *name = schema[s].name;
+            if (name && strlen(name) == col->len &&
+                memcmp(name, col->name, col->len) == 0) {
+                if ((unsigned)schema[s].type > JC_BOOL)
+                    return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
+                                     "column `%s` has an unknown type (%d)",
+                                     name, (int)schema[s].type);
+                col->type = (uint8_t)schema[s].type;
+                break;
+            }
+        }
+    }
+    /* Report the leftmost use of an unknown column. */
+    for (uint32_t i = 0; i < t->nnodes; i++) {
+        const jc_node *n = &t->nodes[i];
+        if (n->op != OP_COLUMN || t->columns[n->slot].type != 0xFF)
+            continue;
+        const jc_colref *col = &t->columns[n->slot];
+        for (size_t s = 0; s < nschema; s++)
+            if (schema[s].name && strlen(schema[s].name) == col->len &&
+                strncasecmp(schema[s].name, col->name, col->len) == 0)
+                return error_set(err, JC_UNKNOWN_COLUMN, n->pos, -1,
+                                 "unknown column `%.100s` (names are "
+                                 "case-sensitive: did you mean `%.100s`?)",
+                                 col->name, schema[s].name);
+        return error_set(err, JC_UNKNOWN_COLUMN, n->pos, -1,
+                         "unknown column `%.100s`", col->name);
+    }
+    return 0;
+}
+
+/* ---- pass 1: types ---- */
+
+static int type_error(const jc_node *n, jc_error *err, const char *fmt,
+                      const char *a, const char *b)
+{
+    char msg[JC_ERROR_MESSAGE_SIZE];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    return error_set(err, JC_TYPE_ERROR, n->pos, -1, "%s", msg);
+}
+
+/* Types node i (its kids are typed). Returns -1 with a type_error. */
+static int type_node(jc_tree *t, uint32_t i, jc_error *err)
+{
+    jc_node *n = &t->nodes[i];
+    jc_type a = n->nargs > 0 ? kid_type(t, i, 0) : JC_F64;
+    jc_type b = n->nargs > 1 ? kid_type(t, i, 1) : JC_F64;
+    jc_type r = JC_F64;
+    switch ((jc_op)n->op) {
+    case OP_CONST: r = (jc_type)t->consts[n->slot].type; break;
+    case OP_COLUMN: r = (jc_type)t->columns[n->slot].type; break;
+    case OP_NEG: case OP_POS: case OP_ABS: case OP_SIGN:
+    case OP_SUM: case OP_MIN: case OP_MAX:
+        r = as_number(a);
+        break;
+    case OP_NOT:
+        if (a != JC_BOOL)
+            return type_error(n, err,
+                              "`not` takes a bool, got %s%s; to test a number "
+                              "write `x != 0`",
+                              tn(a), "");
+        r = JC_BOOL;
+        break;
+    case OP_AND: case OP_OR:
+        if (a != JC_BOOL || b != JC_BOOL)
+            return type_error(n, err,
+                              n->op == OP_AND
+                                  ? "`and` takes bools, got %s and %s; to "
+                                    "test a number write `x != 0`"
+                                  : "`or` takes bools, got %s and %s; to "
+                                    "test a number write `x != 0`",
+                              tn(a), tn(b));
+        r = JC_BOOL;
+        break;
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_IDIV: case OP_MOD:
+        r = join(a, b);
+        break;
+    case OP_DIV: case OP_POW:
+        r = JC_F64;
+        break;
+    case OP_EQ: case OP_NE:
+        if ((a == JC_BOOL) != (b == JC_BOOL))
+            return type_error(n, err,
+                              "cannot compare %s with %s: a bool equals only "
+                              "a bool (write `int(b)` to use a bool as 0/1, "
+                              "or `x != 0` to test a number)",
+                              tn(a), tn(b));
+        r = JC_BOOL;
+        break;
+    case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+        if (a == JC_BOOL && b == JC_BOOL)
+            return type_error(n, err,
+                              "bools have no order: `%s` needs numbers%s "
+                              "(only == and != compare bools)",
+                              op_text((jc_op)n->op), "");
+        if (a == JC_BOOL || b == JC_BOOL)
+            return type_error(n, err,
+                              "cannot compare %s with %s: write `int(b)` to "
+                              "use a bool as 0/1",
+                              tn(a), tn(b));
+        r = JC_BOOL;
+        break;
+    case OP_SQRT: case OP_CBRT: case OP_EXP: case OP_EXPM1: case OP_LN:
+    case OP_LOG10: case OP_LOG2: case OP_LOG1P: case OP_SIN: case OP_COS:
+    case OP_TAN: case OP_ASIN: case OP_ACOS: case OP_ATAN: case OP_SINH:
+    case OP_COSH: case OP_TANH: case OP_ATAN2: case OP_HYPOT: case OP_FMOD:
+    case OP_FLOAT: case OP_PI: case OP_E: case OP_AVG: case OP_ROUND2:
+        r = JC_F64;
+        if (n->op == OP_ROUND2 && b == JC_F64)
+            return type_error(n, err,
+                              "round(x, d) needs an integer number of digits "
+                              "d (i64 or bool), got %s%s; write `int(d)`",
+                              tn(b), "");
+        break;
+    case OP_ISNAN: case OP_ISINF: case OP_ISFINITE:
+        r = JC_BOOL;
+        break;
+    case OP_FLOOR: case OP_CEIL: case OP_TRUNC: case OP_ROUND:
+        r = as_number(a);
+        break;
+    case OP_INT: case OP_COUNT:
+        r = JC_I64;
+        break;
+    case OP_LEAST: case OP_GREATEST:
+        r = as_number(a);
+        for (uint32_t k = 1; k < n->nargs; k++)
+            r = join(r, kid_type(t, i, k));
+        break;
+    case OP_CLAMP:
+        r = join(join(a, b), kid_type(t, i, 2));
+        break;
+    case OP_IF: {
+        jc_type c = a;
+        a = b;
+        b = kid_type(t, i, 2);
+        if (c != JC_BOOL)
+            return type_error(n, err,
+                              "if() needs a bool condition, got %s%s; to test "
+                              "a number write `x != 0`",
+                              tn(c), "");
+        if ((a == JC_BOOL) != (b == JC_BOOL))
+            return type_error(n, err,
+                              "if() branches must both be bools or both be "
+                              "numbers, got %s and %s",
+                              tn(a), tn(b));
+        r = a == JC_BOOL ? JC_BOOL : join(a, b);
+        break;
+    }
+    case OP_I64_TO_F64: case OP_BOOL_TO_F64: r = JC_F64; break;
+    case OP_BOOL_TO_I64: case OP_F64_TO_I64: r = JC_I64; break;
+    default:
+        return error_set(err, JC_INTERNAL, n->pos, -1,
+                         "type checker: unexpected op %s", op_name(n->op));
+    }
+    n->type = (uint8_t)r;
+    return 0;
+}
+
+/* ---- pass 2: rewrite ---- */
+
+static int oom(checker *c)
+{
+    return error_set(c->err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+}
+
+static uint32_t emit(checker *c, jc_op op, jc_type type, uint32_t pos,
+                     const uint32_t *kids, uint32_t nkids)
+{
+    uint32_t n = tree_add(&c->nt, op, pos, kids, nkids);
+    if (n != UINT32_MAX)
+        c->nt.nodes[n].type = (uint8_t)type;
+    return n;
+}
+
+/* Wraps new node v in the conversion to type `to` (none when it already
+ * has that type). */
+static uint32_t convert(checker *c, uint32_t v, jc_type to, uint32_t pos)
+{
+    jc_type from = (jc_type)c->nt.nodes[v].type;
+    if (from == to)
+        return v;
+    jc_op op;
+    if (from == JC_I64 && to == JC_F64)
+        op = OP_I64_TO_F64;
+    else if (from == JC_BOOL && to == JC_I64)
+        op = OP_BOOL_TO_I64;
+    else if (from == JC_BOOL && to == JC_F64)
+        op = OP_BOOL_TO_F64;
+    else
+        return UINT32_MAX - 1; /* cannot happen after pass 1 */
+    return emit(c, op, to, pos, &v, 1);
+}
+
+/* The type kid k of old node p must have when p's op reads it. */
+static jc_type kid_target(const checker *c, uint32_t p, uint32_t k)
+{
+    const jc_tree *t = c->t;
+    const jc_node *n = &t->nodes[p];
+    jc_type a = kid_type(t, p, k);
+    switch ((jc_op)n->op) {
+    case OP_NEG: case OP_POS: case OP_ABS: case OP_SIGN: case OP_SUM:
+    case OP_MIN: case OP_MAX: case OP_AVG: case OP_FLOOR: case OP_CEIL:
+    case OP_TRUNC: case OP_ROUND: case OP_INT:
+        return as_number(a);
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_IDIV: case OP_MOD:
+    case OP_CLAMP:
+        return (jc_type)n->type;
+    case OP_ROUND2:
+        return k == 0 ? JC_F64 : JC_I64;
+    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+        if (a == JC_BOOL)
+            return JC_BOOL;
+        return join(kid_type(t, p, 0), kid_type(t, p, 1));
+    case OP_NOT: case OP_AND: case OP_OR:
+        return JC_BOOL;
+    case OP_IF:
+        return k == 0 ? JC_BOOL : (jc_type)n->type;
+    case OP_LEAST: case OP_GREATEST:
+        if (n->nargs == 1)
+            return as_number(a);
+        if (k <= 1)
+            return join(kid_type(t, p, 0), kid_type(t, p, 1));
+        return (jc_type)c->fold[p];
+    default:
+        return JC_F64; /* every other op reads f64 */
+    }
+}
+
+/* After kid k of old node p has been emitted: emits the fold steps that kid
+ * completes (least/greatest with 3+ arguments, clamp). */
+static int after_kid(checker *c, uint32_t p, uint32_t k)
+{
+    const jc_tree *t = c->t;
+    const jc_node *n = &t->nodes[p];
+    if (n->op == OP_CLAMP && k == 1) {
+        uint32_t kids[2] = {c->val[tree_kid(t, p, 0)], c->val[tree_kid(t, p, 1)]};
+        c->acc[p] = emit(c, OP_GREATEST, (jc_type)n->type, n->pos, kids, 2);
+        return c->acc[p] == UINT32_MAX ? oom(c) : 0;
+    }
+    if ((n->op != OP_LEAST && n->op != OP_GREATEST) || n->nargs < 3 || k < 1 ||
+        k > n->nargs - 2)
+        return 0;
+    uint32_t kids[2];
+    jc_type step;
+    if (k == 1) {
+        kids[0] = c->val[tree_kid(t, p, 0)];
+        step = join(kid_type(t, p, 0), kid_type(t, p, 1));
+    } else {
+        kids[0] = c->acc[p];
+        step = (jc_type)c->fold[p];
+    }
+    kids[1] = c->val[tree_kid(t, p, k)];
+    uint32_t v = emit(c, (jc_op)n->op, step, n->pos, kids, 2);
+    if (v == UINT32_MAX)
+        return oom(c);
+    jc_type next = join(step, kid_type(t, p, k + 1));
+    v = convert(c, v, next, n->pos);
+    if (v == UINT32_MAX)
+        return oom(c);
+    c->acc[p] = v;
+    c->fold[p] = (uint8_t)next;
+    return 0;
+}
+
+/* Emits old node i (its kids are emitted and converted). Returns the new
+ * node that carries its value, or UINT32_MAX when out of memory. */
+static uint32_t emit_node(checker *c, uint32_t i)
+{
+    const jc_tree *t = c->t;
+    const jc_node *n = &t->nodes[i];
+    jc_type type = (jc_type)n->type;
+    uint32_t kids[3];
+    uint32_t nk = n->nargs <= 3 ? n->nargs : 0;
+    for (uint32_t k = 0; k < nk; k++)
+        kids[k] = c->val[tree_kid(t, i, k)];
+    switch ((jc_op)n->op) {
+    case OP_CONST:
+    case OP_PI:
+    case OP_E: {
+        jc_tree *nt = &c->nt;
+        if (nt->nconsts == nt->consts_cap) {
+            uint32_t cap = nt->consts_cap ? nt->consts_cap * 2 : 16;
+            jc_const *q = mem_realloc(nt->consts, cap * sizeof *q);
+            if (!q)
+                return UINT32_MAX;
+            nt->consts = q;
+            nt->consts_cap = cap;
+        }
+        jc_const k = {.type = JC_F64};
+        if (n->op == OP_CONST)
+            k = t->consts[n->slot];
+        else
+            k.value.f = n->op == OP_PI ? 3.141592653589793 : 2.718281828459045;
+        uint32_t v = emit(c, OP_CONST, (jc_type)k.type, n->pos, NULL, 0);
+        if (v != UINT32_MAX) {
+            nt->consts[nt->nconsts] = k;
+            nt->nodes[v].slot = nt->nconsts++;
+        }
+        return v;
+    }
+    case OP_COLUMN: {
+        uint32_t v = emit(c, OP_COLUMN, type, n->pos, NULL, 0);
+        if (v != UINT32_MAX)
+            c->nt.nodes[v].slot = n->slot;
+        return v;
+    }
+    case OP_POS:
+    case OP_FLOAT:
+        return kids[0]; /* the kid, converted to the node's type */
+    case OP_FLOOR: case OP_CEIL: case OP_TRUNC: case OP_ROUND:
+        if (type != JC_F64)
+            return kids[0]; /* identity on integers */
+        break;
+    case OP_INT:
+        if (kid_type(t, i, 0) != JC_F64)
+            return kids[0];
+        return emit(c, OP_F64_TO_I64, JC_I64, n->pos, kids, 1);
+    case OP_LEAST: case OP_GREATEST:
+        if (n->nargs == 1)
+            return kids[0];
+        if (n->nargs > 2) {
+            kids[0] = c->acc[i];
+            kids[1] = c->val[tree_kid(t, i, n->nargs - 1)];
+        }
+        return emit(c, (jc_op)n->op, type, n->pos, kids, 2);
+    case OP_CLAMP:
+        kids[0] = c->acc[i];
+        kids[1] = kids[2];
+        return emit(c, OP_LEAST, type, n->pos, kids, 2);
+    default:
+        break;
+    }
+    return emit(c, (jc_op)n->op, type, n->pos, kids, nk);
+}
+
+static int rewrite(checker *c)
+{
+    jc_tree *t = c->t;
+    for (uint32_t i = 0; i < t->nnodes; i++) {
+        uint32_t v = emit_node(c, i);
+        if (v == UINT32_MAX)
+            return oom(c);
+        uint32_t p = c->parent[i];
+        if (p != UINT32_MAX) {
+            jc_type want = kid_target(c, p, c->kidx[i]);
+            v = convert(c, v, want, t->nodes[i].pos);
+            if (v == UINT32_MAX)
+                return oom(c);
+            if (v == UINT32_MAX - 1)
+                return error_set(c->err, JC_INTERNAL, t->nodes[i].pos, -1,
+                                 "type checker: no conversion to %s",
+                                 jc_type_name(want));
+        }
+        c->val[i] = v;
+        if (p != UINT32_MAX && after_kid(c, p, c->kidx[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
+                   const jc_limits *limits, jc_error *err)
+{
+    (void)limits; /* the parser enforced them; nothing here grows them */
+    if (!t->nnodes)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "empty tree");
+    if (nschema && !schema)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "schema is NULL");
+    if (bind_columns(t, schema, nschema, err) < 0)
+        return -1;
+    for (uint32_t i = 0; i < t->nnodes; i++)
+        if (type_node(t, i, err) < 0)
+            return -1;
+
+    checker c = {.t = t, .err = err};
+    tree_init(&c.nt);
+    int rc = -1;
+    size_t n = t->nnodes;
+    c.parent = mem_alloc(n * sizeof *c.parent);
+    c.kidx = mem_alloc(n * sizeof *c.kidx);
+    c.val = mem_alloc(n * sizeof *c.val);
+    c.acc = mem_alloc(n * sizeof *c.acc);
+    c.fold = mem_alloc(n * sizeof *c.fold);
+    if (!c.parent || !c.kidx || !c.val || !c.acc || !c.fold) {
+        oom(&c);
+        goto out;
+    }
+    for (uint32_t i = 0; i < t->nnodes; i++)
+        c.parent[i] = UINT32_MAX;
+    for (uint32_t i = 0; i < t->nnodes; i++)
+        for (uint32_t k = 0; k < t->nodes[i].nargs; k++) {
+            c.parent[tree_kid(t, i, k)] = i;
+            c.kidx[tree_kid(t, i, k)] = k;
+        }
+    if (rewrite(&c) < 0)
+        goto out;
+
+    /* The typed tree takes over the columns (now with their types). */
+    c.nt.columns = t->columns;
+    c.nt.ncolumns = t->ncolumns;
+    c.nt.columns_cap = t->columns_cap;
+    t->columns = NULL;
+    t->ncolumns = t->columns_cap = 0;
+    tree_free(t);
+    *t = c.nt;
+    tree_init(&c.nt);
+    rc = tree_plan_passes(t, err);
+out:
+    tree_free(&c.nt);
+    mem_free(c.parent);
+    mem_free(c.kidx);
+    mem_free(c.val);
+    mem_free(c.acc);
+    mem_free(c.fold);
+    return rc;
+}

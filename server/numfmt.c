@@ -1,0 +1,261 @@
+/* numfmt.c — shortest round-trip doubles, integers, JSON number tokens. */
+#define _GNU_SOURCE
+#include "server/numfmt.h"
+
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Powers of ten that are exact doubles (10^22 is the last one). */
+static const double pow10_exact[23] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* strtod in the "C" locale whatever the process's locale is (a CLI may call
+ * setlocale; the protocol's decimal point is always '.'). */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void c_locale_init(void) { c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0); }
+
+static double strtod_c(const char *s, char **end)
+{
+    pthread_once(&c_locale_once, c_locale_init);
+    if (c_locale)
+        return strtod_l(s, end, c_locale);
+    return strtod(s, end);
+}
+
+size_t fmt_i64(int64_t v, char *buf)
+{
+    char tmp[24];
+    size_t n = 0;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    size_t len = 0;
+    if (v < 0)
+        buf[len++] = '-';
+    while (n)
+        buf[len++] = tmp[--n];
+    return len;
+}
+
+/* Shortest digits by exact double arithmetic, for x in [1e-5, 1e16) needing
+ * at most 15 significant digits: tries scales s upward and keeps the first
+ * m = round(x * 10^s) for which m / 10^s reads back as x. m < 10^15 < 2^53
+ * and 10^|s| <= 10^22 are exact doubles, so that quotient is the correctly
+ * rounded value of the decimal m·10^-s, i.e. exactly what strtod returns;
+ * and the candidate m is the right one because x·10^s is within 0.25 of it
+ * whenever any 15-digit decimal round-trips. Returns 0 when it does not
+ * apply (the caller falls back to printf). */
+static int digits_fast(double x, uint64_t *digits, int *scale)
+{
+    if (!(x >= 1e-5 && x < 1e16))
+        return 0;
+    /* start just below the first significant digit: xe <= floor(log10 x)
+     * <= xe + 1, give or take the rounding of log10(2) */
+    int xe = (ilogb(x) * 78913) >> 18; /* floor(e2 * log10(2)) */
+    int s = -xe - 3;
+    if (s < -16)
+        s = -16;
+    while (s <= 22) {
+        double y = s >= 0 ? x * pow10_exact[s] : x / pow10_exact[-s];
+        if (y >= 1e15)
+            return 0;
+        if (y >= 0.5) {
+            uint64_t m = (uint64_t)(y + 0.5);
+            double back = s >= 0 ? (double)m / pow10_exact[s]
+                                 : (double)m * pow10_exact[-s];
+            if (back == x) {
+                *digits = m;
+                *scale = s;
+                return 1;
+            }
+        }
+        s++;
+    }
+    return 0;
+}
+
+/* Shortest digits by printf: the first of 15, 16, 17 significant digits that
+ * reads back (from 1 for subnormals, whose precision is below 15 digits).
+ * Fills dig (NUL-terminated digits, no dot) and the decimal exponent of the
+ * first digit. */
+static void digits_printf(double x, char *dig, int *exp10)
+{
+    char text[48];
+    for (int prec = x < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
+        snprintf(text, sizeof text, "%.*e", prec - 1, x);
+        /* rebuild "d.ddde±X" in the C locale's spelling for the check */
+        size_t nd = 0;
+        const char *p = text;
+        for (; *p && *p != 'e'; p++)
+            if (*p >= '0' && *p <= '9')
+                dig[nd++] = *p;
+        dig[nd] = '\0';
+        *exp10 = atoi(p + 1);
+        if (prec == 17)
+            break;
+        char check[48];
+        snprintf(check, sizeof check, "%c.%se%d", dig[0], dig + 1, *exp10);
+        if (strtod_c(check, NULL) == x)
+            break;
+    }
+}
+
+size_t fmt_f64(double v, char *buf)
+{
+    size_t len = 0;
+    if (signbit(v)) {
+        buf[len++] = '-';
+        v = -v;
+    }
+    if (v == 0) {
+        buf[len++] = '0';
+        return len;
+    }
+    char dig[24];
+    size_t nd;
+    int exp10; /* decimal exponent of the first digit */
+    uint64_t m;
+    int scale;
+    if (v < 9007199254740992.0 && v == (double)(uint64_t)v) {
+        /* integral and exact: its digits are the integer's */
+        nd = fmt_i64((int64_t)v, dig);
+        exp10 = (int)nd - 1;
+    } else if (digits_fast(v, &m, &scale)) {
+        nd = fmt_i64((int64_t)m, dig);
+        exp10 = (int)nd - 1 - scale;
+    } else {
+        digits_printf(v, dig, &exp10);
+        nd = strlen(dig);
+    }
+    while (nd > 1 && dig[nd - 1] == '0')
+        nd--;
+
+    if (exp10 >= -4 && exp10 < 17) {
+        if (exp10 < 0) {
+            buf[len++] = '0';
+            buf[len++] = '.';
+            for (int i = -1; i > exp10; i--)
+                buf[len++] = '0';
+            memcpy(buf + len, dig, nd);
+            return len + nd;
+        }
+        size_t intd = (size_t)exp10 + 1;
+        if (nd <= intd) {
+            memcpy(buf + len, dig, nd);
+            len += nd;
+            for (size_t i = nd; i < intd; i++)
+                buf[len++] = '0';
+            return len;
+        }
+        memcpy(buf + len, dig, intd);
+        len += intd;
+        buf[len++] = '.';
+        memcpy(buf + len, dig + intd, nd - intd);
+        return len + nd - intd;
+    }
+    buf[len++] = dig[0];
+    if (nd > 1) {
+        buf[len++] = '.';
+        memcpy(buf + len, dig + 1, nd - 1);
+        len += nd - 1;
+    }
+    buf[len++] = 'e';
+    buf[len++] = exp10 < 0 ? '-' : '+';
+    int e = exp10 < 0 ? -exp10 : exp10;
+    if (e < 10)
+        buf[len++] = '0';
+    len += fmt_i64(e, buf + len);
+    return len;
+}
+
+int parse_f64(const char *text, size_t len, double *out)
+{
+    /* Validate the JSON grammar and gather the significand on the way:
+     * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+    size_t i = 0;
+    int neg = 0;
+    if (i < len && text[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    if (i >= len || text[i] < '0' || text[i] > '9')
+        return -1;
+    uint64_t mant = 0;
+    int ndig = 0;        /* significant digits gathered into mant */
+    int dropped = 0;     /* digits beyond 19 not gathered (integer part) */
+    int frac_digits = 0; /* gathered digits after the point */
+    if (text[i] == '0') {
+        i++;
+    } else {
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+            if (ndig < 19) {
+                mant = mant * 10 + (uint64_t)(text[i] - '0');
+                ndig += mant != 0;
+            } else {
+                dropped++;
+            }
+        }
+    }
+    int inexact = dropped > 0;
+    if (i < len && text[i] == '.') {
+        i++;
+        if (i >= len || text[i] < '0' || text[i] > '9')
+            return -1;
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++) {
+            if (ndig < 19) {
+                mant = mant * 10 + (uint64_t)(text[i] - '0');
+                ndig += mant != 0;
+                frac_digits++;
+            } else if (text[i] != '0') {
+                inexact = 1;
+            }
+        }
+    }
+    long exp = 0;
+    if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+        i++;
+        int eneg = 0;
+        if (i < len && (text[i] == '+' || text[i] == '-'))
+            eneg = text[i++] == '-';
+        if (i >= len || text[i] < '0' || text[i] > '9')
+            return -1;
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+            if (exp < 100000)
+                exp = exp * 10 + (text[i] - '0');
+        if (eneg)
+            exp = -exp;
+    }
+    if (i != len)
+        return -1;
+    /* Clinger's fast path: an exact significand below 2^53 times an exact
+     * power of ten is one correctly rounded operation. */
+    long e10 = exp - frac_digits + dropped;
+    if (!inexact && mant <= (1ull << 53) && e10 >= -22 && e10 <= 22) {
+        double d = (double)mant;
+        d = e10 >= 0 ? d * pow10_exact[e10] : d / pow10_exact[-e10];
+        *out = neg ? -d : d;
+        return 0;
+    }
+    char small[128];
+    char *copy = len < sizeof small ? small : malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    double d = strtod_c(copy, NULL);
+    if (copy != small)
+        free(copy);
+    if (isinf(d))
+        return -1;
+    *out = d;
+    return 0;
+}

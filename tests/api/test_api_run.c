@@ -1,0 +1,222 @@
+/* test_api_run.c — the public API end to end: compile, run, filter, run over
+ * a selection, errors with codes, positions and rows, limits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jitcalc.h"
+
+static jc_engine *engine;
+
+static int setup(void **state)
+{
+    (void)state;
+    jc_error err;
+    engine = jc_engine_new(NULL, &err);
+    return engine ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    jc_engine_free(engine);
+    return 0;
+}
+
+static void compile_once_run_many_gives_a_column(void **state)
+{
+    (void)state;
+    double a[] = {1.5, 2.0, -3.0};
+    double b[] = {2.0, 0.5, 4.0};
+    jc_column cols[] = {{"a", JC_F64, a, 3}, {"b", JC_F64, b, 3}};
+    jc_error err;
+    jc_program *p = jc_compile(engine, "a * b + 1", JC_NUL_TERMINATED, cols, 2, &err);
+    assert_non_null(p);
+    assert_int_equal(jc_program_type(p), JC_F64);
+    assert_true(jc_program_is_column(p));
+    for (int run = 0; run < 3; run++) {
+        jc_result r;
+        assert_int_equal(jc_run(p, cols, 2, 3, &r, &err), 0);
+        assert_true(r.is_column);
+        assert_int_equal(r.rows, 3);
+        const double *v = r.values;
+        assert_true(v[0] == 4.0 && v[1] == 2.0 && v[2] == -11.0);
+        jc_result_free(&r);
+    }
+    jc_program_free(p);
+}
+
+static void aggregate_gives_a_scalar_and_null_over_zero_rows(void **state)
+{
+    (void)state;
+    double a[] = {1.0, 2.0, 3.0, 4.0};
+    jc_column cols[] = {{"a", JC_F64, a, 4}};
+    jc_error err;
+    jc_result r;
+    assert_int_equal(jc_eval(engine, "avg((a - avg(a))^2)", JC_NUL_TERMINATED, cols, 1, 4, &r, &err), 0);
+    assert_false(r.is_column);
+    assert_false(r.is_null);
+    assert_true(r.scalar.f64 == 1.25);
+    cols[0].length = 0;
+    assert_int_equal(jc_eval(engine, "avg(a) + 1", JC_NUL_TERMINATED, cols, 1, 0, &r, &err), 0);
+    assert_true(r.is_null);
+    assert_int_equal(jc_eval(engine, "sum(a)", JC_NUL_TERMINATED, cols, 1, 0, &r, &err), 0);
+    assert_false(r.is_null);
+    assert_true(r.scalar.f64 == 0.0);
+}
+
+static void errors_carry_code_position_and_row(void **state)
+{
+    (void)state;
+    int64_t a[] = {4, 2, 0, 5};
+    jc_column cols[] = {{"a", JC_I64, a, 4}};
+    jc_error err;
+    jc_result r;
+    assert_int_equal(jc_eval(engine, "a +* 2", JC_NUL_TERMINATED, cols, 1, 4, &r, &err), -1);
+    assert_int_equal(err.code, JC_PARSE_ERROR);
+    assert_int_equal(err.position, 4);
+    assert_int_equal(jc_eval(engine, "nope + 1", JC_NUL_TERMINATED, cols, 1, 4, &r, &err), -1);
+    assert_int_equal(err.code, JC_UNKNOWN_COLUMN);
+    assert_int_equal(err.position, 1);
+    assert_int_equal(jc_eval(engine, "10 // a", JC_NUL_TERMINATED, cols, 1, 4, &r, &err), -1);
+    assert_int_equal(err.code, JC_DIVISION_BY_ZERO);
+    assert_int_equal(err.row, 2);
+    assert_string_equal(jc_code_name(err.code), "division_by_zero");
+    /* The guard decides: no fault where the branch is not taken. */
+    assert_int_equal(jc_eval(engine, "if(a != 0, 10 // a, -1)", JC_NUL_TERMINATED, cols, 1, 4, &r, &err), 0);
+    const int64_t *v = r.values;
+    assert_true(v[0] == 2 && v[1] == 5 && v[2] == -1 && v[3] == 2);
+    jc_result_free(&r);
+}
+
+static void filter_then_selected_run_reports_the_callers_row(void **state)
+{
+    (void)state;
+    int64_t a[] = {1, 2, 0, 5};
+    jc_column cols[] = {{"a", JC_I64, a, 4}};
+    jc_error err;
+    jc_program *where = jc_compile(engine, "a != 1", JC_NUL_TERMINATED, cols, 1, &err);
+    jc_program *p = jc_compile(engine, "10 // a", JC_NUL_TERMINATED, cols, 1, &err);
+    assert_non_null(where);
+    assert_non_null(p);
+    jc_selection sel;
+    assert_int_equal(jc_filter(where, cols, 1, 4, &sel, &err), 0);
+    assert_int_equal(sel.count, 3);
+    assert_true(sel.indices[0] == 1 && sel.indices[1] == 2 && sel.indices[2] == 3);
+    jc_result r;
+    assert_int_equal(jc_run_selected(p, cols, 1, 4, sel.indices, sel.count, &r, &err), -1);
+    assert_int_equal(err.code, JC_DIVISION_BY_ZERO);
+    assert_int_equal(err.row, 2);
+    jc_selection_free(&sel);
+    jc_program_free(where);
+    jc_program_free(p);
+}
+
+static void run_checks_lengths_and_types(void **state)
+{
+    (void)state;
+    double a[] = {1, 2, 3};
+    double b[] = {1, 2};
+    jc_column cols[] = {{"a", JC_F64, a, 3}, {"b", JC_F64, b, 2}};
+    jc_error err;
+    jc_program *p = jc_compile(engine, "a + b", JC_NUL_TERMINATED, cols, 2, &err);
+    assert_non_null(p);
+    jc_result r;
+    assert_int_equal(jc_run(p, cols, 2, 3, &r, &err), -1);
+    assert_int_equal(err.code, JC_LENGTH_MISMATCH);
+    jc_column wrong[] = {{"a", JC_I64, a, 3}, {"b", JC_F64, a, 3}};
+    assert_int_equal(jc_run(p, wrong, 2, 3, &r, &err), -1);
+    assert_int_equal(err.code, JC_TYPE_ERROR);
+    jc_program_free(p);
+}
+
+static void deep_nesting_and_long_text_are_limit_exceeded(void **state)
+{
+    (void)state;
+    size_t n = 100000;
+    char *text = malloc(2 * n + 2);
+    memset(text, '(', n);
+    text[n] = '1';
+    memset(text + n + 1, ')', n);
+    text[2 * n + 1] = '\0';
+    jc_error err;
+    jc_result r;
+    jc_options opts;
+    jc_options_init(&opts);
+    opts.max_expr_bytes = 4 * n;
+    jc_engine *big = jc_engine_new(&opts, &err);
+    assert_non_null(big);
+    assert_int_equal(jc_eval(big, text, JC_NUL_TERMINATED, NULL, 0, 0, &r, &err), -1);
+    assert_int_equal(err.code, JC_LIMIT_EXCEEDED);
+    jc_engine_free(big);
+    assert_int_equal(jc_eval(engine, text, JC_NUL_TERMINATED, NULL, 0, 0, &r, &err), -1);
+    assert_int_equal(err.code, JC_LIMIT_EXCEEDED);
+    free(text);
+}
+
+static void long_chain_of_additions_evaluates(void **state)
+{
+    (void)state;
+    size_t terms = 30000;
+    char *text = malloc(2 * terms);
+    for (size_t i = 0; i < terms; i++) {
+        text[2 * i] = '1';
+        text[2 * i + 1] = '+';
+    }
+    text[2 * terms - 1] = '\0';
+    jc_error err;
+    jc_result r;
+    assert_int_equal(jc_eval(engine, text, JC_NUL_TERMINATED, NULL, 0, 0, &r, &err), 0);
+    assert_int_equal(r.type, JC_I64);
+    assert_int_equal(r.scalar.i64, 30000);
+    free(text);
+}
+
+static void literals_share_one_cache_entry(void **state)
+{
+    (void)state;
+    double price[] = {50, 150, 300};
+    jc_column cols[] = {{"price", JC_F64, price, 3}};
+    jc_error err;
+    jc_stats before, after;
+    jc_engine_stats(engine, &before);
+    jc_program *p1 = jc_compile(engine, "price > 100", JC_NUL_TERMINATED, cols, 1, &err);
+    jc_program *p2 = jc_compile(engine, "PRICE > 250", JC_NUL_TERMINATED, cols, 1, &err);
+    assert_non_null(p1);
+    assert_null(p2); /* columns are case-sensitive */
+    p2 = jc_compile(engine, "(price)>250.0", JC_NUL_TERMINATED, cols, 1, &err);
+    assert_non_null(p2);
+    jc_engine_stats(engine, &after);
+    assert_int_equal(after.cache_misses - before.cache_misses, 1);
+    assert_int_equal(after.cache_hits - before.cache_hits, 1);
+    jc_result r1, r2;
+    assert_int_equal(jc_run(p1, cols, 1, 3, &r1, &err), 0);
+    assert_int_equal(jc_run(p2, cols, 1, 3, &r2, &err), 0);
+    const uint8_t *v1 = r1.values, *v2 = r2.values;
+    assert_true(v1[0] == 0 && v1[1] == 1 && v1[2] == 1);
+    assert_true(v2[0] == 0 && v2[1] == 0 && v2[2] == 1);
+    jc_result_free(&r1);
+    jc_result_free(&r2);
+    jc_program_free(p1);
+    jc_program_free(p2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(compile_once_run_many_gives_a_column),
+        cmocka_unit_test(aggregate_gives_a_scalar_and_null_over_zero_rows),
+        cmocka_unit_test(errors_carry_code_position_and_row),
+        cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),
+        cmocka_unit_test(run_checks_lengths_and_types),
+        cmocka_unit_test(deep_nesting_and_long_text_are_limit_exceeded),
+        cmocka_unit_test(long_chain_of_additions_evaluates),
+        cmocka_unit_test(literals_share_one_cache_entry),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
