@@ -1,6 +1,7 @@
 /* admin.c — the small commands: load, drop, tables, stats, ping. Each is
  * one request and a short printout of its answer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "clients/cli.h"
@@ -51,9 +52,6 @@ static int round_trip(const cli_args *a, strbuf *req, print_fn print)
     strbuf_free(&answer);
     return status;
 }
-
-/* "key" of a member as text (keys here are plain ASCII). */
-static void print_key(FILE *f, jspan key) { fwrite(key.p, 1, key.n, f); }
 
 static int is_object(jspan v)
 {
@@ -122,51 +120,74 @@ static void print_dropped(const cli_args *a, const response *r)
     printf("dropped %s\n", a->operands[0]);
 }
 
-/* One table per line: its name, then its other members as key=value
- * (lines), or one CSV row per table under the first table's keys. */
+/* A table's columns, from [{"name":"a","type":"i64"},...], as
+ * "a i64, b f64" (lines) or "a:i64 b:f64" (csv). */
+static void print_table_columns(FILE *f, jspan cols, out_format format)
+{
+    jiter it;
+    jspan col, name, type;
+    if (jscan_array_begin(cols, &it) < 0)
+        return;
+    int first = 1;
+    while (jscan_array_next(&it, &col) == 1) {
+        if (jscan_member(col, "name", &name) != 1 || jscan_member(col, "type", &type) != 1)
+            continue;
+        if (!first)
+            fputs(format == FORMAT_CSV ? " " : ", ", f);
+        output_value(f, name, 0);
+        fputc(format == FORMAT_CSV ? ':' : ' ', f);
+        output_value(f, type, 0);
+        first = 0;
+    }
+}
+
+/* One table per line: "sales  3 rows  48 bytes  a i64, b f64", or CSV
+ * under the header name,rows,bytes,columns. */
 static void print_tables(const cli_args *a, const response *r)
 {
-    jspan list;
+    jspan list, table, name, rows, bytes, cols;
     jiter it;
     if (jscan_member(r->line, "tables", &list) != 1 || jscan_array_begin(list, &it) < 0)
         return;
-    jspan table;
-    int header_done = 0;
+    int csv = a->format == FORMAT_CSV;
+    if (csv)
+        puts("name,rows,bytes,columns");
     while (jscan_array_next(&it, &table) == 1) {
-        jiter m;
-        jspan k, v;
-        if (a->format == FORMAT_CSV && !header_done) {
-            int first = 1;
-            jscan_object_begin(table, &m);
-            while (jscan_object_next(&m, &k, &v) == 1) {
-                if (!first)
-                    putchar(',');
-                print_key(stdout, k);
-                first = 0;
+        if (jscan_member(table, "name", &name) != 1)
+            continue;
+        if (jscan_member(table, "rows", &rows) != 1)
+            rows.p = NULL;
+        if (jscan_member(table, "bytes", &bytes) != 1)
+            bytes.p = NULL;
+        if (jscan_member(table, "columns", &cols) != 1)
+            cols.p = NULL;
+        if (csv) {
+            char *s = jspan_string(name);
+            output_csv_field(stdout, s ? s : "");
+            free(s);
+            putchar(',');
+            output_value(stdout, rows, 1);
+            putchar(',');
+            output_value(stdout, bytes, 1);
+            putchar(',');
+            /* Built apart so names with commas or quotes get CSV quoting. */
+            char *text = NULL;
+            size_t len = 0;
+            FILE *mem = open_memstream(&text, &len);
+            if (mem) {
+                print_table_columns(mem, cols, FORMAT_CSV);
+                fclose(mem);
+                output_csv_field(stdout, text);
             }
-            putchar('\n');
-            header_done = 1;
-        }
-        jspan name;
-        int has_name = jscan_member(table, "name", &name) == 1;
-        if (a->format != FORMAT_CSV && has_name)
+            free(text);
+        } else {
             output_value(stdout, name, 0);
-        int first = 1;
-        jscan_object_begin(table, &m);
-        while (jscan_object_next(&m, &k, &v) == 1) {
-            if (a->format == FORMAT_CSV) {
-                if (!first)
-                    putchar(',');
-                output_value(stdout, v, 1);
-                first = 0;
-            } else if (!jspan_is(k, "name")) {
-                if (has_name || !first)
-                    putchar(' ');
-                print_key(stdout, k);
-                putchar('=');
-                output_value(stdout, v, 0);
-                first = 0;
-            }
+            fputs("  ", stdout);
+            output_value(stdout, rows, 0);
+            fputs(" rows  ", stdout);
+            output_value(stdout, bytes, 0);
+            fputs(" bytes  ", stdout);
+            print_table_columns(stdout, cols, FORMAT_LINES);
         }
         putchar('\n');
     }

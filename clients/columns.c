@@ -11,7 +11,10 @@
 #include "clients/text.h"
 #include "util/mem.h"
 
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Case-insensitive whole-word match of s[0..n) against word. */

@@ -32,7 +32,8 @@ typedef struct cell {
     const char *why; /* CELL_BAD: static text */
 } cell;
 
-/* Types one cell. Surrounding spaces and tabs are ignored. Numbers are
+/* Types one cell. Surrounding blanks (spaces, tabs, line breaks) are
+ * ignored. Numbers are
  * decimal: [+-]digits, [+-]digits.digits, .5, 2., with an optional
  * exponent; words: true/false, NaN, Infinity/Inf (any case, optional sign). */
 cell cell_parse(const char *text, size_t len);

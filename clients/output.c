@@ -169,6 +169,11 @@ int output_eval(FILE *f, const eval_view *v, const response *r)
             return print_lines(f, values, v->max_rows);
         output_csv_field(f, v->expr ? v->expr : "row");
         fputc('\n', f);
+        if (!is_array(values)) {
+            output_value(f, values, 1);
+            fputc('\n', f);
+            return 0;
+        }
         return print_csv_rows(f, &values, 1);
     }
     /* --with-input: results = [expr?, input columns...]. */

@@ -27,6 +27,24 @@ static const char *skip_string(const char *p, const char *end)
     return NULL;
 }
 
+/* A literal (true, false, null) or a number; a cut-off token is refused. */
+static const char *skip_scalar(const char *p, const char *end)
+{
+    static const char *const literals[] = {"true", "false", "null"};
+    for (size_t i = 0; i < 3; i++) {
+        size_t n = strlen(literals[i]);
+        if (*p == literals[i][0])
+            return (size_t)(end - p) >= n && memcmp(p, literals[i], n) == 0 ? p + n
+                                                                          : NULL;
+    }
+    const char *start = p;
+    while (p < end && strchr("+-0123456789.eE", *p) && *p)
+        p++;
+    if (p == start || (p < end && !strchr(",]} \t\r\n", *p)))
+        return NULL;
+    return p;
+}
+
 const char *jscan_skip(const char *p, const char *end)
 {
     p = skip_blanks(p, end);
@@ -34,12 +52,8 @@ const char *jscan_skip(const char *p, const char *end)
         return NULL;
     if (*p == '"')
         return skip_string(p, end);
-    if (*p != '[' && *p != '{') {
-        const char *start = p;
-        while (p < end && !strchr(",]}: \t\r\n", *p))
-            p++;
-        return p > start ? p : NULL;
-    }
+    if (*p != '[' && *p != '{')
+        return skip_scalar(p, end);
     /* Containers: count the nesting instead of recursing. */
     size_t depth = 0;
     while (p < end) {

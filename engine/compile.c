@@ -7,6 +7,7 @@
  * JIT. The program keeps its own literal values and column names, so
  * `price > 100` and `qty > 250` over f64 columns share one compiled entry.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -25,6 +26,9 @@ void compiled_free(void *value)
         jit_code_free(c->code);
 #endif
     mem_free((void *)c->chain);
+    for (size_t i = 0; i < c->nws_pool; i++)
+        interp_ws_free(c->ws_pool[i]);
+    pthread_mutex_destroy(&c->ws_lock);
     tree_free(&c->tree);
     mem_free(c);
 }
@@ -55,6 +59,31 @@ static int make_chain(compiled *c)
     return 0;
 }
 
+struct interp_ws *compiled_take_ws(const compiled *cc)
+{
+    compiled *c = (compiled *)cc;
+    interp_ws *ws = NULL;
+    pthread_mutex_lock(&c->ws_lock);
+    if (c->nws_pool)
+        ws = c->ws_pool[--c->nws_pool];
+    pthread_mutex_unlock(&c->ws_lock);
+    return ws ? ws : interp_ws_new(&c->tree);
+}
+
+void compiled_put_ws(const compiled *cc, struct interp_ws *ws)
+{
+    compiled *c = (compiled *)cc;
+    if (!ws)
+        return;
+    pthread_mutex_lock(&c->ws_lock);
+    if (c->nws_pool < WS_POOL_SIZE) {
+        c->ws_pool[c->nws_pool++] = ws;
+        ws = NULL;
+    }
+    pthread_mutex_unlock(&c->ws_lock);
+    interp_ws_free(ws);
+}
+
 typedef struct build_ctx {
     const jc_engine *engine;
     const jc_tree *tree;
@@ -67,6 +96,7 @@ static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
     compiled *c = mem_calloc(1, sizeof *c);
     if (!c)
         return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
+    pthread_mutex_init(&c->ws_lock, NULL);
     if (tree_copy(&c->tree, b->tree) != 0)
         goto oom;
 #ifdef JC_HAVE_JIT
@@ -144,8 +174,9 @@ jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
     if (parse_expression(&t, expr, len, &e->limits, err) != 0)
         return NULL;
     p = mem_calloc(1, sizeof *p);
-    if (!p || !(p->canonical = canonical_text(&t, CANON_TEXT, NULL)))
+    if (!p || !(p->source = mem_strndup(expr, len)))
         goto oom;
+    p->source_len = len;
     p->engine = e;
     if (typecheck_tree(&t, schema, ncols, &e->limits, err) != 0 ||
         fold_constants(&t, err) != 0)
@@ -182,7 +213,8 @@ void jc_program_free(jc_program *p)
             mem_free(p->column_names[i]);
     mem_free(p->column_names);
     mem_free(p->consts);
-    mem_free(p->canonical);
+    mem_free(atomic_load(&p->canonical));
+    mem_free(p->source);
     mem_free(p);
 }
 
@@ -198,7 +230,28 @@ int jc_program_is_column(const jc_program *p)
     return (t->nodes[t->root].flags & NODE_ROWWISE) != 0;
 }
 
-const char *jc_program_canonical(const jc_program *p) { return p->canonical; }
+/* Made on first use, not on every compile: printing floats shortest is a
+ * large part of a compile's cost, and few callers ask. Threads racing here
+ * both print; one wins, the other frees its copy. */
+const char *jc_program_canonical(const jc_program *p)
+{
+    jc_program *mp = (jc_program *)p;
+    char *text = atomic_load(&mp->canonical);
+    if (text)
+        return text;
+    jc_tree t;
+    jc_error err;
+    if (parse_expression(&t, p->source, p->source_len, &p->engine->limits, &err) != 0)
+        return NULL; /* it parsed at compile time: only out of memory */
+    text = canonical_text(&t, CANON_TEXT, NULL);
+    tree_free(&t);
+    char *expected = NULL;
+    if (text && !atomic_compare_exchange_strong(&mp->canonical, &expected, text)) {
+        mem_free(text);
+        text = expected;
+    }
+    return text;
+}
 
 size_t jc_program_column_count(const jc_program *p) { return p->code->tree.ncolumns; }
 

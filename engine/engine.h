@@ -14,6 +14,7 @@
 #ifndef JC_ENGINE_ENGINE_H
 #define JC_ENGINE_ENGINE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,7 +40,12 @@ struct jc_engine {
     cache *cache;
 };
 
-/* What the cache keeps for one canonical key. Immutable once built. */
+/* Workspaces kept per compiled entry: about the number of threads that run
+ * one program at the same time. */
+#define WS_POOL_SIZE 8
+
+/* What the cache keeps for one canonical key. Immutable once built, but for
+ * its pool of interpreter workspaces. */
 typedef struct compiled {
     jc_tree tree;        /* typed, folded; its const values are the first
                             compiler's and are never read at run time */
@@ -47,7 +53,17 @@ typedef struct compiled {
     size_t bytes;        /* what the entry holds, for the cache's bound */
     const char **chain;  /* explain: stencil or op names */
     size_t nchain;
+    /* Interpreter workspaces kept between runs: making one prepares the
+     * block program of every pass, which would otherwise be paid per run. */
+    pthread_mutex_t ws_lock;
+    struct interp_ws *ws_pool[WS_POOL_SIZE];
+    size_t nws_pool;
 } compiled;
+
+/* Takes a workspace for c's tree from its pool (or makes one); NULL when
+ * out of memory. Give it back with compiled_put_ws. */
+struct interp_ws *compiled_take_ws(const compiled *c);
+void compiled_put_ws(const compiled *c, struct interp_ws *ws);
 
 struct jc_program {
     jc_engine *engine;
@@ -55,7 +71,9 @@ struct jc_program {
     const compiled *code;
     uint64_t *consts;    /* this expression's literal values, by slot */
     char **column_names; /* by slot */
-    char *canonical;     /* CANON_TEXT of the parse tree */
+    char *source;        /* the expression as given, for explain */
+    size_t source_len;
+    _Atomic(char *) canonical; /* CANON_TEXT of the parse tree, made lazily */
 };
 
 /* engine.c */

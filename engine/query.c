@@ -90,6 +90,9 @@ static int check_args(const jc_program *p, const jc_column *cols, size_t ncols,
     return 0;
 }
 
+/* Columns bound on the stack; more allocate. */
+#define INLINE_COLUMNS 16
+
 /* Runs p over the given rows of the caller's columns: all rows when indices
  * is NULL, else the nsel listed ones (gathered). */
 static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
@@ -98,9 +101,17 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
 {
     const jc_tree *t = &p->code->tree;
     uint32_t n = t->ncolumns;
-    const jc_column **bound = mem_calloc(n ? n : 1, sizeof *bound);
-    const void **ptrs = mem_calloc(n ? n : 1, sizeof *ptrs);
-    void **gathered = mem_calloc(n ? n : 1, sizeof *gathered);
+    const jc_column *bound_inline[INLINE_COLUMNS];
+    const void *ptrs_inline[INLINE_COLUMNS];
+    void *gathered_inline[INLINE_COLUMNS] = {0};
+    const jc_column **bound = bound_inline;
+    const void **ptrs = ptrs_inline;
+    void **gathered = gathered_inline;
+    if (n > INLINE_COLUMNS) {
+        bound = mem_calloc(n, sizeof *bound);
+        ptrs = mem_calloc(n, sizeof *ptrs);
+        gathered = mem_calloc(n, sizeof *gathered);
+    }
     int rc = -1;
     if (!bound || !ptrs || !gathered) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory binding columns");
@@ -140,9 +151,11 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
 done:
     for (uint32_t s = 0; gathered && s < n; s++)
         mem_free(gathered[s]);
-    mem_free(gathered);
-    mem_free(ptrs);
-    mem_free(bound);
+    if (bound != bound_inline) {
+        mem_free(gathered);
+        mem_free(ptrs);
+        mem_free(bound);
+    }
     return rc;
 }
 

@@ -20,6 +20,7 @@
  * on its own.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -48,34 +49,50 @@ typedef struct run_ctx {
 static size_t type_size(jc_type type) { return type == JC_BOOL ? 1 : 8; }
 
 /* Per-thread scratch: the interpreter's workspace, block output buffers. */
+/* Outputs a worker keeps inline; a pass with more allocates. Most passes
+ * have one or two, and a run's bookkeeping must not cost more mallocs than
+ * the run of a small request costs in all. */
+#define INLINE_OUTS 4
+
 typedef struct worker {
     interp_ws *ws;
     void **bufs;
     void **outs;
     jc_error *errs;  /* one per output, for interp_precise_each */
+    void *bufs_inline[INLINE_OUTS];
+    void *outs_inline[INLINE_OUTS];
+    jc_error errs_inline[INLINE_OUTS];
 } worker;
 
-static void worker_free(worker *w, uint32_t nout)
+static void worker_free(worker *w, const run_ctx *r, uint32_t nout)
 {
-    interp_ws_free(w->ws);
+    compiled_put_ws(r->c, w->ws);
     if (w->bufs)
         for (uint32_t j = 0; j < nout; j++)
             mem_free(w->bufs[j]);
-    mem_free(w->bufs);
-    mem_free(w->outs);
-    mem_free(w->errs);
+    if (w->bufs != w->bufs_inline) {
+        mem_free(w->bufs);
+        mem_free(w->outs);
+        mem_free(w->errs);
+    }
 }
 
 static int worker_init(worker *w, const run_ctx *r, uint32_t nout, int buffers)
 {
-    memset(w, 0, sizeof *w);
-    if (!r->c->code && !(w->ws = interp_ws_new(r->t)))
+    memset(w, 0, offsetof(worker, errs_inline));
+    if (!r->c->code && !(w->ws = compiled_take_ws(r->c)))
         return -1;
-    w->outs = mem_calloc(nout ? nout : 1, sizeof(void *));
-    w->bufs = mem_calloc(nout ? nout : 1, sizeof(void *));
-    w->errs = mem_calloc(nout ? nout : 1, sizeof(jc_error));
-    if (!w->outs || !w->bufs || !w->errs)
-        return -1;
+    if (nout <= INLINE_OUTS) {
+        w->outs = w->outs_inline;
+        w->bufs = w->bufs_inline;
+        w->errs = w->errs_inline;
+    } else {
+        w->outs = mem_calloc(nout, sizeof(void *));
+        w->bufs = mem_calloc(nout, sizeof(void *));
+        w->errs = mem_calloc(nout, sizeof(jc_error));
+        if (!w->outs || !w->bufs || !w->errs)
+            return -1;
+    }
     for (uint32_t j = 0; buffers && j < nout; j++)
         if (!(w->bufs[j] = mem_alloc((size_t)JC_BLOCK_ROWS * 8)))
             return -1;
@@ -134,7 +151,7 @@ static void *thread_main(void *arg)
         atomic_store(&job->failed, 1);
     else
         drain_chunks(job, &w);
-    worker_free(&w, job->nout);
+    worker_free(&w, job->r, job->nout);
     return NULL;
 }
 
@@ -323,8 +340,10 @@ static int run_final_pass(run_ctx *r, unsigned p, jc_result *out, jc_error *err)
     jc_type type = (jc_type)t->nodes[t->root].type;
     int rc = -1;
     pass_job job = {.r = r, .pass = p, .nout = 1, .buffers = 0, .fn = final_chunk};
+    jc_error errors_inline[2];
     job.result = mem_alloc(r->nrows * type_size(type));
-    job.chunk_errors = mem_calloc(r->nchunks ? r->nchunks : 1, sizeof(jc_error));
+    job.chunk_errors = r->nchunks <= 2 ? errors_inline
+                                       : mem_calloc(r->nchunks, sizeof(jc_error));
     if (!job.result || !job.chunk_errors) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1,
                   "out of memory for a result of %zu rows", r->nrows);
@@ -348,7 +367,8 @@ static int run_final_pass(run_ctx *r, unsigned p, jc_result *out, jc_error *err)
     rc = 0;
 done:
     mem_free(job.result);
-    mem_free(job.chunk_errors);
+    if (job.chunk_errors != errors_inline)
+        mem_free(job.chunk_errors);
     return rc;
 }
 
@@ -377,6 +397,9 @@ static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
     return 0;
 }
 
+/* Scalar slots (literals and aggregates) kept on the stack. */
+#define INLINE_SLOTS 64
+
 int run_compiled(const jc_engine *engine, const compiled *c,
                  const uint64_t *consts, const void *const *cols,
                  size_t nrows, jc_result *out, jc_error *err)
@@ -385,8 +408,16 @@ int run_compiled(const jc_engine *engine, const compiled *c,
     size_t nslots = (size_t)t->nconsts + t->naggs;
     run_ctx r = {.engine = engine, .c = c, .t = t, .cols = cols, .nrows = nrows};
     r.nchunks = (nrows + JC_CHUNK_ROWS - 1) / JC_CHUNK_ROWS;
-    r.scalars = mem_calloc(nslots ? nslots : 1, sizeof(uint64_t));
-    r.states = mem_calloc(nslots ? nslots : 1, sizeof(jc_scalar_state));
+    uint64_t scalars_inline[INLINE_SLOTS];
+    jc_scalar_state states_inline[INLINE_SLOTS];
+    if (nslots <= INLINE_SLOTS) {
+        r.scalars = scalars_inline;
+        r.states = states_inline;
+        memset(states_inline, 0, nslots * sizeof *states_inline);
+    } else {
+        r.scalars = mem_calloc(nslots, sizeof(uint64_t));
+        r.states = mem_calloc(nslots, sizeof(jc_scalar_state));
+    }
     int rc = -1;
     if (!r.scalars || !r.states) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory starting a run");
@@ -409,7 +440,9 @@ int run_compiled(const jc_engine *engine, const compiled *c,
     else if (t->npasses == 0 || !t->passes[t->npasses - 1].is_final)
         rc = error_set(err, JC_INTERNAL, 0, -1, "row-wise expression without a final pass");
 done:
-    mem_free(r.scalars);
-    mem_free(r.states);
+    if (r.scalars != scalars_inline) {
+        mem_free(r.scalars);
+        mem_free(r.states);
+    }
     return rc;
 }

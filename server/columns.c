@@ -295,8 +295,8 @@ static int read_typed(colset *s, const char *name, size_t name_len, const json_t
             text = json_string_value(b64);
             len = json_string_length(b64);
         }
-        void *buf;
-        size_t rows;
+        void *buf = NULL;
+        size_t rows = 0;
         if (read_base64(text, len, t, name, &buf, &rows, e) != 0)
             return -1;
         return add(s, name, name_len, t, buf, rows, e);

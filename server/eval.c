@@ -214,7 +214,8 @@ static int run_where(request *r, const eval_args *a, const inputs *in, jc_select
     } else if (jc_filter(p, in->cols, in->ncols, in->rows, sel, &err) != 0) {
         rc = perr_from_jc(&r->err, &err);
     }
-    jc_program_free(p);
+    if (p)
+        jc_program_free(p);
     if (rc)
         r->err.in_where = 1;
     return rc;
@@ -224,21 +225,23 @@ int op_eval(request *r)
 {
     static const char *const allowed[] = {"expr",    "exprs",   "where",    "indices",
                                           "table",   "columns", "encoding", NULL};
-    static const char *const dummy = NULL;
-    (void)dummy;
     eval_args a;
-    if (check_fields_eval(r, allowed) != 0 || read_eval_args(r, &a) != 0)
+    if (check_fields(r, "eval", allowed) != 0 || read_eval_args(r, &a) != 0)
         return -1;
     inputs in;
     int rc = -1;
     jc_selection sel = {0, NULL};
+    int have_sel = 0;
     size_t n = a.exprs ? json_array_size(a.exprs) : a.expr ? 1 : 0;
     jc_result *res = NULL;
     int *cached = NULL;
     if (inputs_read(r, &in, 1) != 0)
         goto done;
-    if (a.has_where && run_where(r, &a, &in, &sel) != 0)
-        goto done;
+    if (a.has_where) {
+        if (run_where(r, &a, &in, &sel) != 0)
+            goto done;
+        have_sel = 1;
+    }
     res = mem_calloc(n ? n : 1, sizeof *res);
     cached = mem_calloc(n ? n : 1, sizeof *cached);
     if (!res || !cached) {
@@ -258,7 +261,8 @@ int op_eval(request *r)
         int ok = p && (a.has_where ? jc_run_selected(p, in.cols, in.ncols, in.rows, sel.indices,
                                                      sel.count, &res[k], &err)
                                    : jc_run(p, in.cols, in.ncols, in.rows, &res[k], &err)) == 0;
-        jc_program_free(p);
+        if (p)
+            jc_program_free(p);
         if (!ok) {
             perr_from_jc(&r->err, &err);
             if (a.exprs)
@@ -307,7 +311,111 @@ done:
         jc_result_free(&res[k]);
     mem_free(res);
     mem_free(cached);
-    jc_selection_free(&sel);
+    if (have_sel)
+        jc_selection_free(&sel);
     inputs_free(&in);
     return rc;
+}
+
+/* ---- explain ---- */
+
+/* Appends the schema of a "types" object ({"a":"f64",…}) to in. */
+static int read_types(request *r, const json_t *types, inputs *in)
+{
+    if (!json_is_object(types))
+        return perr_set(&r->err, "bad_request", "\"types\" must be an object of type names");
+    size_t n = json_object_size(types);
+    jc_column *cols = mem_realloc(in->cols, (in->ncols + n + 1) * sizeof *cols);
+    if (!cols)
+        return perr_set(&r->err, "out_of_memory", "out of memory");
+    in->cols = cols;
+    const char *key;
+    json_t *val;
+    json_object_foreach((json_t *)types, key, val)
+    {
+        const char *t = json_is_string(val) ? json_string_value(val) : "";
+        jc_type type;
+        if (strcmp(t, "f64") == 0)
+            type = JC_F64;
+        else if (strcmp(t, "i64") == 0)
+            type = JC_I64;
+        else if (strcmp(t, "bool") == 0)
+            type = JC_BOOL;
+        else
+            return perr_set(&r->err, "bad_request",
+                            "\"types\": column \"%s\" needs \"f64\", \"i64\" or \"bool\"", key);
+        for (size_t i = 0; i < in->ncols; i++)
+            if (strcmp(in->cols[i].name, key) == 0)
+                return perr_set(&r->err, "bad_request",
+                                "column \"%s\" is given twice (in \"types\" and elsewhere)", key);
+        in->cols[in->ncols++] = (jc_column){key, type, NULL, 0};
+    }
+    return 0;
+}
+
+int op_explain(request *r)
+{
+    static const char *const allowed[] = {"expr", "columns", "types", "table", NULL};
+    if (check_fields(r, "explain", allowed) != 0)
+        return -1;
+    const char *expr;
+    size_t len;
+    int got = field_string(r, "expr", &expr, &len);
+    if (got < 0)
+        return -1;
+    if (got == 1)
+        return perr_set(&r->err, "bad_request", "explain needs \"expr\"");
+    inputs in;
+    if (inputs_read(r, &in, 0) != 0) {
+        inputs_free(&in);
+        return -1;
+    }
+    const json_t *types = json_object_get(r->root, "types");
+    if (types && read_types(r, types, &in) != 0) {
+        inputs_free(&in);
+        return -1;
+    }
+    jc_error err;
+    int cached;
+    jc_program *p = service_compile(r->svc, expr, len, in.cols, in.ncols, &cached, &err);
+    jc_explain ex;
+    if (!p || jc_program_explain(p, &ex, &err) != 0) {
+        if (p)
+            jc_program_free(p);
+        inputs_free(&in);
+        return perr_from_jc(&r->err, &err);
+    }
+    jbuf *b = &r->out;
+    response_ok(r);
+    jb_lit(b, ",\"canonical\":");
+    jb_cstr(b, jc_program_canonical(p));
+    jb_lit(b, ",\"type\":\"");
+    jb_lit(b, jc_type_name(jc_program_type(p)));
+    jb_lit(b, jc_program_is_column(p) ? "\",\"shape\":\"column\"" : "\",\"shape\":\"scalar\"");
+    jb_lit(b, ",\"columns\":[");
+    for (size_t i = 0; i < jc_program_column_count(p); i++) {
+        jb_lit(b, i ? ",{\"name\":" : "{\"name\":");
+        jb_cstr(b, jc_program_column_name(p, i));
+        jb_lit(b, ",\"type\":\"");
+        jb_lit(b, jc_type_name(jc_program_column_type(p, i)));
+        jb_lit(b, "\"}");
+    }
+    jb_lit(b, "],\"stencils\":[");
+    for (size_t i = 0; i < ex.nstencils; i++) {
+        if (i)
+            jb_char(b, ',');
+        jb_cstr(b, ex.stencils[i]);
+    }
+    jb_lit(b, "],\"code_bytes\":");
+    jb_u64(b, ex.code_bytes);
+    jb_lit(b, ",\"arch\":");
+    jb_cstr(b, ex.arch ? ex.arch : "unknown");
+    jb_lit(b, ",\"isa\":");
+    jb_cstr(b, ex.isa ? ex.isa : "none");
+    jb_lit(b, ",\"cached\":");
+    jb_bool(b, cached);
+    jb_char(b, '}');
+    jc_program_free(p);
+    inputs_free(&in);
+    return 0;
 }

@@ -41,6 +41,10 @@ void response_ok(request *r);
  * not a string. */
 int field_string(request *r, const char *name, const char **s, size_t *n);
 
+/* Rejects (bad_request naming it) any field of the request not in allowed
+ * (NULL-terminated); "id" and "op" are always allowed. */
+int check_fields(request *r, const char *op, const char *const *allowed);
+
 /* The columns of a request: a stored table's (borrowed, referenced) followed
  * by the request's own (decoded). */
 typedef struct inputs {

@@ -165,9 +165,7 @@ int field_string(request *r, const char *name, const char **s, size_t *n)
     return 0;
 }
 
-/* Rejects any field of the request not in allowed (NULL-terminated); "id"
- * and "op" are always allowed. */
-static int check_fields(request *r, const char *op, const char *const *allowed)
+int check_fields(request *r, const char *op, const char *const *allowed)
 {
     const char *key;
     size_t klen;

@@ -131,8 +131,8 @@ static inline void check_cases(const char *expr, jc_type tx, const cv *xs,
             fail_msg("`%s`: rc %d (%s), column %d", text, s.rc, s.err.message,
                      s.is_column);
         if (!same_value(tr, want[i], &s.scalar)) {
-            describe(sg, sizeof sg, tr, s.scalar.f == s.scalar.f || tr != JC_F64
-                                            ? (cv){.i = s.scalar.i} : (cv){.i = s.scalar.i});
+            cv g2 = {.i = s.scalar.i};
+            describe(sg, sizeof sg, tr, g2);
             fail_msg("`%s` (folded): want %s, got %s", text, sw, sg);
         }
     }

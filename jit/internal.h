@@ -1,0 +1,98 @@
+/*
+ * internal.h — what the files of jit/ share: the stencil chain a pass is
+ * lowered to, the per-pass plan the runner needs (context layout, pointer
+ * registers, columns read), and the compiled code object.
+ *
+ * Data flow: lower.c (typed tree → chain + plan) → emit.c (chain → patched
+ * code in the pool) → run.c (context, loop over whole vectors, padded tail).
+ */
+#ifndef JC_JIT_INTERNAL_H
+#define JC_JIT_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jit/codemem.h"
+#include "jit/jit.h"
+#include "linker/stencil.h"
+#include "ops/ctx.h"
+
+/* One stencil of a chain and the value of its JC_HOLE_A (context offset). */
+typedef struct jit_item {
+    uint16_t id;
+    uint32_t hole;
+} jit_item;
+
+/* What a pointer register holds for the whole run. */
+enum { PREG_NONE = 0, PREG_COLUMN, PREG_OUTPUT };
+
+typedef struct jit_pass {
+    /* code */
+    uint32_t code_off;  /* entry, from the code block's start */
+    uint32_t code_len;
+    /* context layout (byte offsets from the context) */
+    uint32_t col_off;    /* column pointers, one per tree column slot */
+    uint32_t out_off;    /* output pointers (adjusted to row 0) */
+    uint32_t scalar_off; /* scalar slots: constants, then aggregates */
+    uint32_t ctx_size;   /* spill slots end the context */
+    uint8_t preg_kind[JC_PTR_REGS];
+    uint32_t preg_index[JC_PTR_REGS];
+    /* outputs: element sizes (8, or 1 for bool) */
+    uint32_t nout;
+    uint8_t *out_size;
+    /* columns this pass reads (for the padded tail copy) */
+    uint32_t ncols_used;
+    uint32_t *cols_used;
+} jit_pass;
+
+/* The pool: code memory plus, per stencil set, the read-only data and GOT
+ * slots every code of that set addresses PC-relative (written once). */
+#define JIT_NSETS 4
+struct jit_pool {
+    codemem *mem;
+    pthread_mutex_t lock;
+    const jc_stencil_set *set_of[JIT_NSETS];
+    uintptr_t rodata_x[JIT_NSETS];
+    uintptr_t got_x[JIT_NSETS];
+    uintptr_t common_x[JIT_NSETS];
+    size_t common_held[JIT_NSETS];
+};
+
+struct jit_code {
+    jit_pool *pool;
+    jit_isa isa;
+    unsigned lanes;
+    uint8_t *w;   /* writable view of the block */
+    uintptr_t x;  /* executable address of the block */
+    size_t held;  /* bytes of the block */
+    unsigned npasses;
+    jit_pass *passes;
+    uint32_t ncolumns;
+    uint8_t *col_size; /* per column slot: 8, or 1 for bool */
+    uint32_t nscalars;
+    const char **names; /* chain for explain */
+    size_t nnames;
+};
+
+/* isa.c */
+const jc_stencil_set *jit_isa_set(jit_isa isa);
+
+/* lower.c: the stencil chain of pass p. items must have room for
+ * lower_max_items(t) entries; *nitems receives the count and *loop the
+ * index of the loop head. Fills the plan fields of *pass (not code_*). */
+size_t lower_max_items(const jc_tree *t);
+int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
+               size_t *loop, jit_pass *pass, uint32_t *scratch, jc_error *err);
+/* The stencil that computes node n (the first depth variant), and its shape
+ * letter ('P', 'U', 'B', 'T'); -1 when none exists. */
+int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape);
+
+/* pool.c: the set's common area (read-only data, GOT slots). */
+int pool_common(jit_pool *pool, jit_isa isa, uintptr_t *rodata_x, uintptr_t *got_x,
+                jc_error *err);
+
+/* perfmap.c */
+void perfmap_note(uintptr_t start, size_t len, const char *what);
+
+#endif /* JC_JIT_INTERNAL_H */

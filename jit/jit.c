@@ -1,0 +1,297 @@
+/*
+ * jit.c — compiling a typed tree: lower every pass (lower.c), then emit in
+ * two passes over the chains — first add up the sizes, then allocate once
+ * from the pool and copy and patch each stencil (linker/patch.h). A
+ * stencil's trailing `jmp jc_cont` is dropped when the next stencil follows
+ * it directly, so a chain runs straight through.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jit/internal.h"
+#include "linker/patch.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+/* ---- pool --------------------------------------------------------------- */
+
+jit_pool *jit_pool_new(jc_error *err)
+{
+    jit_pool *p = mem_calloc(1, sizeof *p);
+    if (!p) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+        return NULL;
+    }
+    p->mem = codemem_new(err);
+    if (!p->mem) {
+        mem_free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->lock, NULL);
+    return p;
+}
+
+void jit_pool_free(jit_pool *pool)
+{
+    if (!pool)
+        return;
+    codemem_free(pool->mem);
+    pthread_mutex_destroy(&pool->lock);
+    mem_free(pool);
+}
+
+/* The set's read-only data and one GOT slot per function it calls, written
+ * once per pool: every code of the set addresses them PC-relative (the
+ * pool is one reserved range, so they are always within rel32 reach). */
+int pool_common(jit_pool *pool, jit_isa isa, uintptr_t *rodata_x, uintptr_t *got_x,
+                jc_error *err)
+{
+    const jc_stencil_set *set = jit_isa_set(isa);
+    int rc = 0;
+    pthread_mutex_lock(&pool->lock);
+    if (!pool->common_x[isa]) {
+        size_t ro = (set->rodata_size + 63) & ~(size_t)63;
+        uint8_t *w;
+        uintptr_t x;
+        size_t held;
+        if (codemem_alloc(pool->mem, ro + 8 * (size_t)set->nfuncs, &w, &x, &held) < 0) {
+            rc = error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of code memory");
+        } else {
+            memcpy(w, set->rodata, set->rodata_size);
+            for (unsigned i = 0; i < set->nfuncs; i++) {
+                uint64_t a = (uint64_t)(uintptr_t)set->funcs[i];
+                memcpy(w + ro + 8 * i, &a, 8);
+            }
+            pool->rodata_x[isa] = x;
+            pool->got_x[isa] = x + ro;
+            pool->common_held[isa] = held;
+            __atomic_store_n(&pool->common_x[isa], x, __ATOMIC_RELEASE);
+        }
+    }
+    *rodata_x = pool->rodata_x[isa];
+    *got_x = pool->got_x[isa];
+    pthread_mutex_unlock(&pool->lock);
+    return rc;
+}
+
+/* ---- support ------------------------------------------------------------ */
+
+int jit_supports(const jc_tree *t, jit_isa isa)
+{
+    if (!jit_isa_set(isa))
+        return 0;
+    for (uint32_t n = 0; n < t->nnodes; n++) {
+        char shape;
+        if (lower_node_stencil(t, n, &shape) < 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- emit --------------------------------------------------------------- */
+
+typedef struct emit_ctx {
+    const jc_stencil_set *set;
+    uint8_t *w;      /* NULL while sizing */
+    uintptr_t x;
+    uintptr_t rodata_x, got_x;
+} emit_ctx;
+
+#define ALIGN_PASS 16u
+#define ALIGN_LOOP 16u
+
+/* Lays out (and, when e->w is set, writes) one pass's chain at *pos.
+ * Returns 0, or -1 if a hole cannot be patched. */
+static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t loop,
+                     size_t *pos)
+{
+    size_t at = (*pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
+    if (e->w)
+        patch_fill_nops(e->w + *pos, at - *pos);
+    uintptr_t loop_x = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j == loop) {
+            size_t a = (at + ALIGN_LOOP - 1) & ~(size_t)(ALIGN_LOOP - 1);
+            if (e->w)
+                patch_fill_nops(e->w + at, a - at);
+            at = a;
+            loop_x = e->x + at;
+        }
+        const jc_stencil *st = &e->set->stencils[items[j].id];
+        size_t sz = st->size;
+        if ((st->flags & JC_STENCIL_TRAILING_JUMP) && j + 1 < n)
+            sz -= patch_trailing_jump_bytes;
+        if (e->w) {
+            memcpy(e->w + at, e->set->code + st->code, sz);
+            const jc_hole *h = e->set->holes + st->holes;
+            for (unsigned k = 0; k < st->nholes; k++) {
+                if (h[k].offset >= sz)
+                    continue; /* the dropped trailing jump */
+                uint64_t v;
+                switch (h[k].sym) {
+                case JC_SYM_CONT: v = e->x + at + sz; break;
+                case JC_SYM_TARGET: v = loop_x; break;
+                case JC_SYM_HOLE_A: v = items[j].hole; break;
+                case JC_SYM_RODATA: v = e->rodata_x; break;
+                case JC_SYM_FUNC: v = e->got_x + 8u * h[k].index; break;
+                default: return -1;
+                }
+                if (patch_hole(e->w + at, e->x + at, &h[k], v) < 0)
+                    return -1;
+            }
+        }
+        at += sz;
+    }
+    *pos = at;
+    return 0;
+}
+
+/* ---- compile ------------------------------------------------------------ */
+
+static void code_free_arrays(jit_code *c)
+{
+    if (c->passes)
+        for (unsigned p = 0; p < c->npasses; p++) {
+            mem_free(c->passes[p].out_size);
+            mem_free(c->passes[p].cols_used);
+        }
+    mem_free(c->passes);
+    mem_free(c->col_size);
+    mem_free(c->names);
+}
+
+jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *err)
+{
+    const jc_stencil_set *set = jit_isa_set(isa);
+    if (!set || !jit_isa_supported(isa)) {
+        error_set(err, JC_INVALID_ARGUMENT, 0, -1, "instruction set %s is not available",
+                  jit_isa_name(isa));
+        return NULL;
+    }
+    emit_ctx e = {set, NULL, 0, 0, 0};
+    if (pool_common(pool, isa, &e.rodata_x, &e.got_x, err) < 0)
+        return NULL;
+
+    jit_code *c = mem_calloc(1, sizeof *c);
+    size_t max_items = lower_max_items(t) + 8 * (size_t)t->npasses;
+    jit_item *items = mem_alloc(max_items * sizeof *items);
+    uint32_t *order = mem_alloc(((size_t)t->nnodes + 1) * sizeof *order);
+    size_t *ranges = mem_alloc(((size_t)t->npasses * 3 + 1) * sizeof *ranges);
+    if (!c || !items || !order || !ranges)
+        goto oom;
+    c->pool = pool;
+    c->isa = isa;
+    c->lanes = set->lanes;
+    c->npasses = t->npasses;
+    c->ncolumns = t->ncolumns;
+    c->nscalars = t->nconsts + t->naggs;
+    c->passes = mem_calloc(t->npasses ? t->npasses : 1, sizeof *c->passes);
+    c->col_size = mem_alloc(t->ncolumns ? t->ncolumns : 1);
+    if (!c->passes || !c->col_size)
+        goto oom;
+    for (uint32_t s = 0; s < t->ncolumns; s++)
+        c->col_size[s] = t->columns[s].type == JC_BOOL ? 1 : 8;
+
+    /* lower every pass into one item array */
+    size_t nitems = 0;
+    for (unsigned p = 0; p < t->npasses; p++) {
+        jit_pass *ps = &c->passes[p];
+        const jc_pass *tp = &t->passes[p];
+        ps->out_size = mem_alloc(tp->nout ? tp->nout : 1);
+        ps->cols_used = mem_alloc((t->ncolumns ? t->ncolumns : 1) * sizeof(uint32_t));
+        if (!ps->out_size || !ps->cols_used)
+            goto oom;
+        for (uint32_t k = 0; k < tp->nout; k++)
+            ps->out_size[k] =
+                t->nodes[t->pass_outs[tp->first_out + k]].type == JC_BOOL ? 1 : 8;
+        size_t n, loop;
+        if (lower_pass(t, p, items + nitems, &n, &loop, ps, order, err) < 0)
+            goto fail;
+        ranges[3 * p] = nitems;
+        ranges[3 * p + 1] = n;
+        ranges[3 * p + 2] = loop;
+        nitems += n;
+    }
+
+    /* size, allocate once, emit */
+    size_t size = 0;
+    for (unsigned p = 0; p < t->npasses; p++)
+        emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2], &size);
+    if (codemem_alloc(pool->mem, size, &c->w, &c->x, &c->held) < 0) {
+        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of code memory");
+        goto fail;
+    }
+    e.w = c->w;
+    e.x = c->x;
+    size_t pos = 0;
+    for (unsigned p = 0; p < t->npasses; p++) {
+        size_t start = (pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
+        if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
+                      &pos) < 0) {
+            error_set(err, JC_INTERNAL, 0, -1, "a stencil hole could not be patched");
+            goto fail;
+        }
+        c->passes[p].code_off = (uint32_t)start;
+        c->passes[p].code_len = (uint32_t)(pos - start);
+        perfmap_note(c->x + start, pos - start, jc_stencil_names[items[ranges[3 * p] + 1].id]);
+    }
+
+    /* the chain for explain */
+    c->nnames = nitems + (t->npasses ? t->npasses - 1 : 0);
+    c->names = mem_alloc((c->nnames ? c->nnames : 1) * sizeof *c->names);
+    if (!c->names)
+        goto oom;
+    size_t k = 0;
+    for (unsigned p = 0; p < t->npasses; p++) {
+        if (p)
+            c->names[k++] = "|";
+        for (size_t j = 0; j < ranges[3 * p + 1]; j++)
+            c->names[k++] = jc_stencil_names[items[ranges[3 * p] + j].id];
+    }
+    mem_free(items);
+    mem_free(order);
+    mem_free(ranges);
+    return c;
+oom:
+    error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+fail:
+    mem_free(items);
+    mem_free(order);
+    mem_free(ranges);
+    if (c) {
+        if (c->held)
+            codemem_release(pool->mem, c->x, c->held);
+        code_free_arrays(c);
+        mem_free(c);
+    }
+    return NULL;
+}
+
+void jit_code_free(jit_code *code)
+{
+    if (!code)
+        return;
+    codemem_release(code->pool->mem, code->x, code->held);
+    code_free_arrays(code);
+    mem_free(code);
+}
+
+size_t jit_code_bytes(const jit_code *code)
+{
+    return code ? code->held : 0;
+}
+
+size_t jit_code_stencils(const jit_code *code, const char *const **names)
+{
+    *names = code->names;
+    return code->nnames;
+}
+
+int jit_code_range(const jit_code *code, unsigned pass, const void **start, size_t *len)
+{
+    if (!code || pass >= code->npasses)
+        return -1;
+    *start = (const void *)(code->x + code->passes[pass].code_off);
+    *len = code->passes[pass].code_len;
+    return 0;
+}

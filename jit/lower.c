@@ -1,0 +1,310 @@
+/*
+ * lower.c — a typed tree's pass → a stencil chain.
+ *
+ * The chain of a pass is
+ *     ENTRY | loop head: for each output, its subtree in post-order, STORE |
+ *     TAIL (i += lanes; back to the loop head while rows remain) | EXIT
+ * Values travel on a stack held in the vector registers v0..v6: a node's
+ * stencil is the variant for the depth its operands sit at. When an eighth
+ * value is pushed, SPILL moves the bottom register to a context slot and
+ * shifts the others down; FILL brings it back when an operator needs it.
+ * Aggregate nodes are scalar reads (the pass never descends into them), as
+ * are constants: no value is ever baked into code, so `a > 100` and
+ * `a > 250` compile to the same bytes.
+ *
+ * Nothing here recurses: subtrees are contiguous ranges of the post-order
+ * node array, walked with loops.
+ */
+#include <string.h>
+
+#include "jit/internal.h"
+#include "util/error.h"
+
+static int is_aggregate(const jc_node *n)
+{
+    return n->op == OP_SUM || n->op == OP_AVG || n->op == OP_MIN ||
+           n->op == OP_MAX || n->op == OP_COUNT;
+}
+
+static const char *node_name(uint8_t op)
+{
+#define JC_OP_NAME(name, text, kind) #name,
+    static const char *const names[] = {JC_OPS(JC_OP_NAME)};
+#undef JC_OP_NAME
+    return op < OP_COUNT_ ? names[op] : "?";
+}
+
+size_t lower_max_items(const jc_tree *t)
+{
+    /* per node one stencil plus at most a SPILL and two FILLs; per output a
+     * store; ENTRY, TAIL, EXIT */
+    return (size_t)t->nnodes * 4 + (size_t)t->npass_outs + 8;
+}
+
+static uint32_t subtree_first(const jc_tree *t, uint32_t n)
+{
+    while (t->nodes[n].nargs)
+        n = t->args[t->nodes[n].first_arg];
+    return n;
+}
+
+static uint8_t kid_type(const jc_tree *t, uint32_t n, uint32_t k)
+{
+    return t->nodes[t->args[t->nodes[n].first_arg + k]].type;
+}
+
+int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape)
+{
+    const jc_node *nd = &t->nodes[n];
+    uint8_t ty = nd->type;
+    int f = ty == JC_F64, i = ty == JC_I64;
+#define NEED(k) if (nd->nargs != (k)) return -1
+#define BY_TYPE(F, I) (f ? (F) : i ? (I) : -1)
+    if (is_aggregate(nd) || nd->op == OP_CONST || nd->op == OP_COLUMN) {
+        *shape = 'P';
+        return ty == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64;
+    }
+    if (nd->nargs == 1)
+        *shape = 'U';
+    else if (nd->nargs == 2)
+        *shape = 'B';
+    else if (nd->nargs == 3)
+        *shape = 'T';
+    else
+        return -1;
+    uint8_t k0 = kid_type(t, n, 0);
+    switch ((jc_op)nd->op) {
+    case OP_I64_TO_F64: NEED(1); return k0 == JC_I64 && f ? JC_ST_I64_TO_F64 : -1;
+    case OP_BOOL_TO_I64: NEED(1); return k0 == JC_BOOL && i ? JC_ST_BOOL_TO_I64 : -1;
+    case OP_BOOL_TO_F64: NEED(1); return k0 == JC_BOOL && f ? JC_ST_BOOL_TO_F64 : -1;
+    case OP_F64_TO_I64: NEED(1); return k0 == JC_F64 && i ? JC_ST_F64_TO_I64 : -1;
+    case OP_NEG: NEED(1); return BY_TYPE(JC_ST_NEG_F64, JC_ST_NEG_I64);
+    case OP_NOT: NEED(1); return ty == JC_BOOL ? JC_ST_NOT : -1;
+    case OP_ADD: NEED(2); return BY_TYPE(JC_ST_ADD_F64, JC_ST_ADD_I64);
+    case OP_SUB: NEED(2); return BY_TYPE(JC_ST_SUB_F64, JC_ST_SUB_I64);
+    case OP_MUL: NEED(2); return BY_TYPE(JC_ST_MUL_F64, JC_ST_MUL_I64);
+    case OP_DIV: NEED(2); return f ? JC_ST_DIV_F64 : -1;
+    case OP_IDIV: NEED(2); return BY_TYPE(JC_ST_IDIV_F64, JC_ST_IDIV_I64);
+    case OP_MOD: NEED(2); return BY_TYPE(JC_ST_MOD_F64, JC_ST_MOD_I64);
+    case OP_POW: NEED(2); return f ? JC_ST_POW : -1;
+#define CMP(OP)                                                           \
+    case OP_##OP:                                                         \
+        NEED(2);                                                          \
+        return k0 == JC_F64 ? JC_ST_##OP##_F64 : k0 == JC_I64 ? JC_ST_##OP##_I64 : -1;
+    CMP(LT) CMP(LE) CMP(GT) CMP(GE)
+#undef CMP
+    case OP_EQ: NEED(2); return k0 == JC_F64 ? JC_ST_EQ_F64 : JC_ST_EQ_I64;
+    case OP_NE: NEED(2); return k0 == JC_F64 ? JC_ST_NE_F64 : JC_ST_NE_I64;
+    case OP_AND: NEED(2); return JC_ST_AND;
+    case OP_OR: NEED(2); return JC_ST_OR;
+    case OP_ABS: NEED(1); return BY_TYPE(JC_ST_ABS_F64, JC_ST_ABS_I64);
+    case OP_SIGN: NEED(1); return BY_TYPE(JC_ST_SIGN_F64, JC_ST_SIGN_I64);
+#define F1(OP) case OP_##OP: NEED(1); return f ? JC_ST_##OP : -1;
+    F1(SQRT) F1(CBRT) F1(EXP) F1(EXPM1) F1(LN) F1(LOG10) F1(LOG2) F1(LOG1P)
+    F1(SIN) F1(COS) F1(TAN) F1(ASIN) F1(ACOS) F1(ATAN) F1(SINH) F1(COSH)
+    F1(TANH) F1(FLOOR) F1(CEIL) F1(TRUNC) F1(ROUND)
+#undef F1
+    case OP_ATAN2: NEED(2); return f ? JC_ST_ATAN2 : -1;
+    case OP_HYPOT: NEED(2); return f ? JC_ST_HYPOT : -1;
+    case OP_FMOD: NEED(2); return f ? JC_ST_FMOD : -1;
+    case OP_ROUND2:
+        NEED(2);
+        return f && k0 == JC_F64 && kid_type(t, n, 1) == JC_I64 ? JC_ST_ROUND2 : -1;
+    case OP_LEAST: NEED(2); return BY_TYPE(JC_ST_LEAST_F64, JC_ST_LEAST_I64);
+    case OP_GREATEST: NEED(2); return BY_TYPE(JC_ST_GREATEST_F64, JC_ST_GREATEST_I64);
+    case OP_IF: NEED(3); return k0 == JC_BOOL ? JC_ST_IF : -1;
+    case OP_ISNAN: NEED(1); return k0 == JC_F64 ? JC_ST_ISNAN : -1;
+    case OP_ISINF: NEED(1); return k0 == JC_F64 ? JC_ST_ISINF : -1;
+    case OP_ISFINITE: NEED(1); return k0 == JC_F64 ? JC_ST_ISFINITE : -1;
+    default:
+        return -1;
+    }
+#undef NEED
+#undef BY_TYPE
+}
+
+/* The value stack during lowering: `base` values spilled to the context,
+ * `k` in registers v0..v(k-1). */
+typedef struct emitter {
+    jit_item *items;
+    size_t n;
+    uint32_t base, k, max_spill;
+    uint32_t spill_off;
+} emitter;
+
+static void put(emitter *e, int id, uint32_t hole)
+{
+    e->items[e->n].id = (uint16_t)id;
+    e->items[e->n].hole = hole;
+    e->n++;
+}
+
+/* Spill slots are 64 bytes whatever the vector width (aligned for all). */
+static void spill(emitter *e)
+{
+    put(e, JC_ST_SPILL, e->spill_off + e->base * JC_VEC_BYTES_MAX);
+    e->base++;
+    e->k--;
+    if (e->base > e->max_spill)
+        e->max_spill = e->base;
+}
+
+static void fill(emitter *e)
+{
+    e->base--;
+    e->k++;
+    put(e, JC_ST_FILL, e->spill_off + e->base * JC_VEC_BYTES_MAX);
+}
+
+/* Emits stencil `id` (first variant) of shape `shape` at the right depth. */
+static int apply(emitter *e, int id, char shape, uint32_t hole)
+{
+    unsigned need = shape == 'P' ? 0 : shape == 'U' || shape == 'O' ? 1
+                    : shape == 'B' ? 2 : 3;
+    if (shape == 'P' && e->k == JC_STACK_REGS)
+        spill(e);
+    while (e->k < need) {
+        if (e->base == 0)
+            return -1; /* malformed tree: an operator without operands */
+        fill(e);
+    }
+    switch (shape) {
+    case 'P': put(e, id + (int)e->k, hole); e->k++; break;
+    case 'U': put(e, id + (int)e->k - 1, hole); break;
+    case 'O': put(e, id + (int)e->k - 1, hole); e->k--; break;
+    case 'B': put(e, id + (int)e->k - 2, hole); e->k--; break;
+    case 'T': put(e, id + (int)e->k - 3, hole); e->k -= 2; break;
+    default: return -1;
+    }
+    return 0;
+}
+
+/* Nodes of output `root` computed in this pass, in post-order, into
+ * order[0..*count): the subtree minus the insides of aggregates. */
+static size_t pass_nodes(const jc_tree *t, uint32_t root, uint32_t *order)
+{
+    uint32_t first = subtree_first(t, root);
+    size_t cnt = 0;
+    int64_t j = root;
+    while (j >= (int64_t)first) {
+        order[cnt++] = (uint32_t)j;
+        if (is_aggregate(&t->nodes[j]))
+            j = (int64_t)subtree_first(t, (uint32_t)j) - 1;
+        else
+            j--;
+    }
+    /* reverse into evaluation order */
+    for (size_t a = 0, b = cnt ? cnt - 1 : 0; a < b; a++, b--) {
+        uint32_t x = order[a];
+        order[a] = order[b];
+        order[b] = x;
+    }
+    return cnt;
+}
+
+static int load_stencil(int preg, uint8_t type)
+{
+    static const int f64[] = {JC_ST_LOADP0_64, JC_ST_LOADP1_64, JC_ST_LOADP2_64,
+                              JC_ST_LOADP3_64};
+    static const int b[] = {JC_ST_LOADP0_B, JC_ST_LOADP1_B, JC_ST_LOADP2_B,
+                            JC_ST_LOADP3_B};
+    if (type == JC_BOOL)
+        return preg < 0 ? JC_ST_LOADC_B : b[preg];
+    return preg < 0 ? JC_ST_LOADC_64 : f64[preg];
+}
+
+static int store_stencil(int preg, uint8_t type)
+{
+    static const int f[] = {JC_ST_STOREC_F64, JC_ST_STOREP0_F64, JC_ST_STOREP1_F64,
+                            JC_ST_STOREP2_F64, JC_ST_STOREP3_F64};
+    static const int i[] = {JC_ST_STOREC_I64, JC_ST_STOREP0_I64, JC_ST_STOREP1_I64,
+                            JC_ST_STOREP2_I64, JC_ST_STOREP3_I64};
+    static const int b[] = {JC_ST_STOREC_B, JC_ST_STOREP0_B, JC_ST_STOREP1_B,
+                            JC_ST_STOREP2_B, JC_ST_STOREP3_B};
+    const int *tab = type == JC_F64 ? f : type == JC_I64 ? i : b;
+    return tab[preg + 1];
+}
+
+int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
+               size_t *loop, jit_pass *pass, uint32_t *order, jc_error *err)
+{
+    const jc_pass *ps = &t->passes[p];
+    uint32_t nscalars = t->nconsts + t->naggs;
+    pass->col_off = (uint32_t)JC_CTX_HEADER;
+    pass->out_off = pass->col_off + 8 * t->ncolumns;
+    pass->scalar_off = pass->out_off + 8 * ps->nout;
+    uint32_t spill_off = (pass->scalar_off + 8 * nscalars + 63) & ~63u;
+    pass->nout = ps->nout;
+    pass->ncols_used = 0;
+    memset(pass->preg_kind, 0, sizeof pass->preg_kind);
+
+    /* Pointer registers: outputs first, then columns by first use. */
+    unsigned nreg = 0;
+    for (uint32_t k = 0; k < ps->nout && nreg < JC_PTR_REGS; k++) {
+        pass->preg_kind[nreg] = PREG_OUTPUT;
+        pass->preg_index[nreg++] = k;
+    }
+    for (uint32_t k = 0; k < ps->nout; k++) {
+        size_t cnt = pass_nodes(t, t->pass_outs[ps->first_out + k], order);
+        for (size_t j = 0; j < cnt; j++) {
+            const jc_node *nd = &t->nodes[order[j]];
+            if (nd->op != OP_COLUMN)
+                continue;
+            uint32_t u = 0;
+            while (u < pass->ncols_used && pass->cols_used[u] != nd->slot)
+                u++;
+            if (u < pass->ncols_used)
+                continue;
+            pass->cols_used[pass->ncols_used++] = nd->slot;
+            if (nreg < JC_PTR_REGS) {
+                pass->preg_kind[nreg] = PREG_COLUMN;
+                pass->preg_index[nreg++] = nd->slot;
+            }
+        }
+    }
+
+    emitter e = {items, 0, 0, 0, 0, spill_off};
+    put(&e, JC_ST_ENTRY, 0);
+    *loop = e.n;
+    for (uint32_t k = 0; k < ps->nout; k++) {
+        uint32_t root = t->pass_outs[ps->first_out + k];
+        size_t cnt = pass_nodes(t, root, order);
+        for (size_t j = 0; j < cnt; j++) {
+            uint32_t n = order[j];
+            const jc_node *nd = &t->nodes[n];
+            char shape;
+            int id, rc;
+            if (nd->op == OP_COLUMN) {
+                int preg = -1;
+                for (unsigned r = 0; r < nreg; r++)
+                    if (pass->preg_kind[r] == PREG_COLUMN && pass->preg_index[r] == nd->slot)
+                        preg = (int)r;
+                rc = apply(&e, load_stencil(preg, nd->type), 'P',
+                           pass->col_off + 8 * nd->slot);
+            } else if (nd->op == OP_CONST || is_aggregate(nd)) {
+                uint32_t slot = nd->op == OP_CONST ? nd->slot : t->nconsts + nd->slot;
+                rc = apply(&e, nd->type == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64, 'P',
+                           pass->scalar_off + 8 * slot);
+            } else {
+                id = lower_node_stencil(t, n, &shape);
+                rc = id < 0 ? -1 : apply(&e, id, shape, 0);
+            }
+            if (rc < 0)
+                return error_set(err, JC_INTERNAL, nd->pos, -1,
+                                 "the JIT has no stencil for `%s` here", node_name(nd->op));
+        }
+        int preg = -1;
+        for (unsigned r = 0; r < nreg; r++)
+            if (pass->preg_kind[r] == PREG_OUTPUT && pass->preg_index[r] == k)
+                preg = (int)r;
+        if (e.k + e.base != 1 ||
+            apply(&e, store_stencil(preg, t->nodes[root].type), 'O',
+                  pass->out_off + 8 * k) < 0)
+            return error_set(err, JC_INTERNAL, 0, -1, "malformed pass %u", p);
+    }
+    put(&e, JC_ST_TAIL, 0);
+    put(&e, JC_ST_EXIT, 0);
+    *nitems = e.n;
+    pass->ctx_size = spill_off + e.max_spill * JC_VEC_BYTES_MAX;
+    return 0;
+}
