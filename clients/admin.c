@@ -34,8 +34,8 @@ static int round_trip(const cli_args *a, strbuf *req, print_fn print)
     }
     response r;
     if (response_parse(answer.data ? answer.data : "", answer.len, &r) < 0) {
-        fprintf(stderr, "jitcalc: the answer is not a jitcalc response: %.200s\n",
-                answer.data ? answer.data : "");
+        fprintf(stderr, "jitcalc: the answer is not a jitcalc response: %.*s\n",
+                (int)(answer.len > 200 ? 200 : answer.len), answer.data ? answer.data : "");
         strbuf_free(&answer);
         return CLI_ERROR;
     }
@@ -110,8 +110,9 @@ static void print_ok(const cli_args *a, const response *r)
 
 static void print_loaded(const cli_args *a, const response *r)
 {
-    printf("loaded %.*s rows into %s\n", (int)r->rows_span.n,
-           r->rows_span.p ? r->rows_span.p : "?", a->operands[0]);
+    printf("loaded %.*s row%s into %s\n", (int)r->rows_span.n,
+           r->rows_span.p ? r->rows_span.p : "?", r->rows == 1 ? "" : "s",
+           a->operands[0]);
 }
 
 static void print_dropped(const cli_args *a, const response *r)
@@ -205,6 +206,10 @@ int cmd_load(const cli_args *a)
     int status = input_columns(a, &input);
     if (status != CLI_OK)
         return status;
+    for (size_t i = 0; i < input.count; i++)
+        if (input.cols[i].text_why)
+            fprintf(stderr, "jitcalc: note: column \"%s\" holds text and is not stored\n",
+                    input.cols[i].name);
     strbuf req;
     strbuf_init(&req);
     request_begin(&req, "load");

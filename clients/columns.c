@@ -151,12 +151,22 @@ cell cell_parse(const char *text, size_t len)
 
 void incols_init(incols *cs) { memset(cs, 0, sizeof *cs); }
 
+void in_column_free(in_column *c)
+{
+    if (c->text_why) {
+        char **texts = c->values;
+        for (size_t r = 0; r < c->rows; r++)
+            mem_free(texts[r]);
+    }
+    mem_free(c->text_why);
+    mem_free(c->name);
+    mem_free(c->values);
+}
+
 void incols_free(incols *cs)
 {
-    for (size_t i = 0; i < cs->count; i++) {
-        mem_free(cs->cols[i].name);
-        mem_free(cs->cols[i].values);
-    }
+    for (size_t i = 0; i < cs->count; i++)
+        in_column_free(&cs->cols[i]);
     mem_free(cs->cols);
     mem_free(cs->source);
     mem_free(cs->row_line);
@@ -214,6 +224,51 @@ long incols_add_column(incols *cs, const char *name, size_t name_len,
     return (long)cs->count++;
 }
 
+int incols_make_text(incols *cs, size_t ci, const char *why)
+{
+    in_column *c = &cs->cols[ci];
+    char *copy = mem_strndup(why, strlen(why));
+    if (!copy)
+        return -1;
+    mem_free(c->text_why);
+    c->text_why = copy;
+    return 0;
+}
+
+/* Room for one more 8-byte slot (a value or a text pointer). */
+static int grow_slots(in_column *c)
+{
+    if (c->rows < c->cap)
+        return 0;
+    size_t cap = c->cap ? c->cap * 2 : 16;
+    void *grown = mem_realloc(c->values, cap * 8);
+    if (!grown)
+        return -1;
+    c->values = grown;
+    c->cap = cap;
+    return 0;
+}
+
+int incols_add_text(incols *cs, size_t ci, const char *text, size_t len)
+{
+    in_column *c = &cs->cols[ci];
+    char *copy = mem_strndup(text, len);
+    if (!copy || grow_slots(c) < 0) {
+        mem_free(copy);
+        return -1;
+    }
+    ((char **)c->values)[c->rows++] = copy;
+    return 0;
+}
+
+size_t incols_value_count(const incols *cs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cs->count; i++)
+        n += !cs->cols[i].text_why;
+    return n;
+}
+
 /* Turns an i64 column into f64 in place (the first decimal seen). */
 static void widen_to_real(in_column *c)
 {
@@ -246,15 +301,9 @@ int incols_add_cell(incols *cs, size_t ci, const char *text, size_t len,
                  c->kind == CELL_BOOL ? "bools" : "numbers");
         return -1;
     }
-    if (c->rows == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        void *grown = mem_realloc(c->values, cap * 8);
-        if (!grown) {
-            snprintf(msg, msglen, "out of memory");
-            return -1;
-        }
-        c->values = grown;
-        c->cap = cap;
+    if (grow_slots(c) < 0) {
+        snprintf(msg, msglen, "out of memory");
+        return -1;
     }
     if (c->kind == CELL_EMPTY)
         c->kind = v.kind;
@@ -281,7 +330,7 @@ int incols_finish(incols *cs, char *msg, size_t msglen)
 {
     for (size_t i = 0; i < cs->count; i++) {
         in_column *c = &cs->cols[i];
-        if (c->finished)
+        if (c->finished || c->text_why)
             continue;
         if (c->kind == CELL_BOOL) {
             int64_t *iv = c->values;
@@ -349,22 +398,46 @@ int incols_add_list(incols *cs, const char *arg, char *msg, size_t msglen)
     long ci = incols_add_column(cs, arg, (size_t)(eq - arg), msg, msglen);
     if (ci < 0)
         return -1;
-    const char *p = eq + 1;
-    if (*p == '\0')
+    const char *values = eq + 1;
+    if (*values == '\0')
         return 0; /* NAME= is a column with no rows */
-    size_t index = 0;
-    for (;;) {
+    /* First pass: a value that is no value makes a text column. */
+    const char *p = values;
+    for (size_t index = 1;; index++) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        cell v = cell_parse(p, n);
+        if (v.kind == CELL_BAD) {
+            char why[300];
+            snprintf(why, sizeof why, "--col %s: value %zu: '%.*s' %s",
+                     cs->cols[ci].name, index, (int)(n > 40 ? 40 : n), p, v.why);
+            if (incols_make_text(cs, (size_t)ci, why) < 0) {
+                snprintf(msg, msglen, "out of memory");
+                return -1;
+            }
+            break;
+        }
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    p = values;
+    for (size_t index = 1;; index++) {
         const char *comma = strchr(p, ',');
         size_t n = comma ? (size_t)(comma - p) : strlen(p);
         char why[200];
-        if (incols_add_cell(cs, (size_t)ci, p, n, why, sizeof why) < 0) {
-            snprintf(msg, msglen, "--col %s: value %zu: %s", cs->cols[ci].name,
-                     index + 1, why);
+        if (cs->cols[ci].text_why) {
+            if (incols_add_text(cs, (size_t)ci, p, n) < 0) {
+                snprintf(msg, msglen, "out of memory");
+                return -1;
+            }
+        } else if (incols_add_cell(cs, (size_t)ci, p, n, why, sizeof why) < 0) {
+            snprintf(msg, msglen, "--col %s: value %zu: %s", cs->cols[ci].name, index,
+                     why);
             return -1;
         }
         if (!comma)
             return 0;
         p = comma + 1;
-        index++;
     }
 }

@@ -5,8 +5,13 @@
  * Type inference follows the protocol's rule for JSON columns: a column of
  * integers only is i64; any decimal, exponent, NaN/Infinity word or integer
  * outside the i64 range makes it f64; all true/false is bool. Mixing bools
- * with numbers, an empty cell or a cell that is no value is an error that
- * names the cell. A column with no cells is f64 (as the protocol's `[]`).
+ * with numbers, or an empty cell, is an error that names the cell. A column
+ * with no cells is f64 (as the protocol's `[]`).
+ *
+ * A column with a cell that is no value at all ("apple") is a text column:
+ * it is not sent (the language has no strings), but it keeps its cells for
+ * --with-input and the reason, so that an expression using it gets told
+ * why (a CSV file of products has names beside the numbers).
  */
 #ifndef JC_CLIENTS_COLUMNS_H
 #define JC_CLIENTS_COLUMNS_H
@@ -45,8 +50,11 @@ typedef struct in_column {
     cell_kind kind;  /* CELL_EMPTY (no cells yet), CELL_INT, CELL_REAL, CELL_BOOL */
     size_t rows;
     size_t cap;
-    void *values;    /* int64_t[], double[], or (after finish) uint8_t[] */
+    void *values;    /* int64_t[], double[], or (after finish) uint8_t[];
+                        a text column: char *[] (its cells) */
     int finished;
+    char *text_why;  /* non-NULL: a text column, and why (the first cell
+                        that is no value, with where it is) */
 } in_column;
 
 typedef struct incols {
@@ -58,6 +66,9 @@ typedef struct incols {
     char *source;
     size_t *row_line;
 } incols;
+
+/* Frees what one column holds (name, values, text cells). */
+void in_column_free(in_column *c);
 
 void incols_init(incols *cs);
 void incols_free(incols *cs);
@@ -72,6 +83,16 @@ long incols_add_column(incols *cs, const char *name, size_t name_len,
 int incols_add_cell(incols *cs, size_t ci, const char *text, size_t len,
                     char *msg, size_t msglen);
 
+/* Makes column ci (which has no cells yet) a text column; why says which
+ * cell made it one. Returns 0, or -1 when out of memory. */
+int incols_make_text(incols *cs, size_t ci, const char *why);
+
+/* Appends one cell to a text column, as it is. Returns 0 or -1 (memory). */
+int incols_add_text(incols *cs, size_t ci, const char *text, size_t len);
+
+/* The number of columns that are not text (the ones sent). */
+size_t incols_value_count(const incols *cs);
+
 /* Fixes the types: packs bool columns to one byte per row. Idempotent. */
 int incols_finish(incols *cs, char *msg, size_t msglen);
 
@@ -85,7 +106,8 @@ int incols_merge(incols *dst, incols *src, char *msg, size_t msglen);
 /* The 1-based source line of data row `row`, or 0 when unknown. */
 size_t incols_row_line(const incols *cs, int64_t row);
 
-/* Parses a --col argument `NAME=V1,V2,...` into one more column of cs. */
+/* Parses a --col argument `NAME=V1,V2,...` into one more column of cs
+ * (a text column if some value is no value). */
 int incols_add_list(incols *cs, const char *arg, char *msg, size_t msglen);
 
 #endif /* JC_CLIENTS_COLUMNS_H */

@@ -13,6 +13,7 @@ typedef struct reader {
     const char *end;
     size_t line;     /* 1-based line of p */
     strbuf scratch;  /* a quoted field with "" escapes, unescaped */
+    size_t lines_cap; /* capacity of the incols' row_line table */
     const char *name;
     char *msg;
     size_t msglen;
@@ -183,18 +184,19 @@ static int note_row_line(incols *cs, size_t row, size_t line, size_t *cap)
     return 0;
 }
 
-static int read_records(reader *r, incols *cs)
+/* What to do with one field of a data record. */
+typedef int (*cell_fn)(reader *r, incols *cs, size_t row, size_t line,
+                       size_t col, const field *f);
+
+/* Walks the data records, checking their shape (no blank line inside the
+ * data, as many fields as the header) and handing each field to fn. */
+static int each_record(reader *r, incols *cs, cell_fn fn)
 {
     size_t ncols = cs->count;
-    size_t lines_cap = 0;
     for (size_t row = 0; r->p < r->end; row++) {
         if (only_line_ends(r->p, r->end))
             break;
         size_t line = r->line;
-        if (note_row_line(cs, row, line, &lines_cap) < 0) {
-            snprintf(r->msg, r->msglen, "%s: out of memory", r->name);
-            return -1;
-        }
         if (*r->p == '\n' || *r->p == '\r') {
             snprintf(r->msg, r->msglen, "%s:%zu: blank line (row %zu)",
                      r->name, line, row);
@@ -205,14 +207,8 @@ static int read_records(reader *r, incols *cs)
         for (; !f.last; fi++) {
             if (read_field(r, &f) < 0)
                 return -1;
-            if (fi >= ncols)
-                continue; /* counted, reported below */
-            char why[200];
-            if (incols_add_cell(cs, fi, f.text, f.len, why, sizeof why) < 0) {
-                snprintf(r->msg, r->msglen, "%s:%zu: column \"%s\": %s (row %zu)",
-                         r->name, line, cs->cols[fi].name, why, row);
+            if (fi < ncols && fn(r, cs, row, line, fi, &f) < 0)
                 return -1;
-            }
         }
         if (fi != ncols) {
             snprintf(r->msg, r->msglen,
@@ -222,6 +218,61 @@ static int read_records(reader *r, incols *cs)
         }
     }
     return 0;
+}
+
+/* First pass: a cell that is no value makes its column a text column. */
+static int find_text(reader *r, incols *cs, size_t row, size_t line, size_t col,
+                     const field *f)
+{
+    if (cs->cols[col].text_why)
+        return 0;
+    cell v = cell_parse(f->text, f->len);
+    if (v.kind != CELL_BAD)
+        return 0;
+    char why[400];
+    snprintf(why, sizeof why, "%s:%zu: '%.*s%s' %s (row %zu)", r->name, line,
+             (int)(f->len > 40 ? 40 : f->len), f->text, f->len > 40 ? "..." : "",
+             v.why, row);
+    if (incols_make_text(cs, col, why) < 0) {
+        snprintf(r->msg, r->msglen, "%s: out of memory", r->name);
+        return -1;
+    }
+    return 0;
+}
+
+/* Second pass: the cells into their columns. */
+static int take_cell(reader *r, incols *cs, size_t row, size_t line, size_t col,
+                     const field *f)
+{
+    if (col == 0 && note_row_line(cs, row, line, &r->lines_cap) < 0) {
+        snprintf(r->msg, r->msglen, "%s: out of memory", r->name);
+        return -1;
+    }
+    if (cs->cols[col].text_why) {
+        if (incols_add_text(cs, col, f->text, f->len) == 0)
+            return 0;
+        snprintf(r->msg, r->msglen, "%s: out of memory", r->name);
+        return -1;
+    }
+    char why[200];
+    if (incols_add_cell(cs, col, f->text, f->len, why, sizeof why) == 0)
+        return 0;
+    snprintf(r->msg, r->msglen, "%s:%zu: column \"%s\": %s (row %zu)", r->name, line,
+             cs->cols[col].name, why, row);
+    return -1;
+}
+
+/* Two passes over the records: the types of a column are only known once
+ * all its cells are seen, and a text column keeps its cells as text. */
+static int read_records(reader *r, incols *cs)
+{
+    const char *data_start = r->p;
+    size_t data_line = r->line;
+    if (each_record(r, cs, find_text) < 0)
+        return -1;
+    r->p = data_start;
+    r->line = data_line;
+    return each_record(r, cs, take_cell);
 }
 
 int csv_parse(const char *data, size_t len, const char *name, incols *cs,

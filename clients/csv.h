@@ -7,7 +7,8 @@
  * at the start is skipped). The first record is the header: the column
  * names (unquoted names lose surrounding blanks). Every later record has as
  * many fields as the header. Blank lines at the very end are ignored.
- * Hands on: one column per header field, typed as columns.h says.
+ * Hands on: one column per header field, typed as columns.h says (a
+ * column with a cell that is no value is a text column).
  * Errors name the file, the line, the column and the 0-based data row.
  */
 #ifndef JC_CLIENTS_CSV_H

@@ -2,6 +2,7 @@
  * command. */
 #include "clients/eval.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,37 +10,45 @@
 #include "clients/input.h"
 #include "clients/request.h"
 #include "clients/response.h"
+#include "clients/text.h"
 #include "util/mem.h"
 
-/* The names of the input columns --with-input prints: the columns sent,
- * then a stored table's columns (asked for with a tables request). */
-typedef struct name_list {
-    char **names;
+/* The input columns --with-input prints: the columns given (text ones
+ * included), then a stored table's columns (asked for with a tables
+ * request). Names are owned by the list. */
+typedef struct input_list {
+    view_input *v;
     size_t count;
-} name_list;
+} input_list;
 
-static void names_free(name_list *l)
+static void inputs_free(input_list *l)
 {
     for (size_t i = 0; i < l->count; i++)
-        mem_free(l->names[i]);
-    mem_free(l->names);
-    l->names = NULL;
+        mem_free((char *)l->v[i].name);
+    mem_free(l->v);
+    l->v = NULL;
     l->count = 0;
 }
 
-static int names_add(name_list *l, const char *name)
+static int inputs_add(input_list *l, const char *name, const in_column *text)
 {
-    char **grown = mem_realloc(l->names, (l->count + 1) * sizeof *grown);
+    view_input *grown = mem_realloc(l->v, (l->count + 1) * sizeof *grown);
     if (!grown)
         return -1;
-    l->names = grown;
-    l->names[l->count] = mem_strndup(name, strlen(name));
-    return l->names[l->count++] ? 0 : -1;
+    l->v = grown;
+    view_input *in = &l->v[l->count];
+    in->name = mem_strndup(name, strlen(name));
+    if (!in->name)
+        return -1;
+    in->texts = text ? (const char *const *)text->values : NULL;
+    in->ntexts = text ? text->rows : 0;
+    l->count++;
+    return 0;
 }
 
 /* Adds the column names of stored table `table`. A table that does not
  * exist adds nothing: the eval request then answers unknown_table. */
-static int add_table_columns(client *c, const char *table, name_list *l)
+static int add_table_columns(client *c, const char *table, input_list *l)
 {
     strbuf req, answer;
     strbuf_init(&req);
@@ -62,7 +71,7 @@ static int add_table_columns(client *c, const char *table, name_list *l)
             while (status == CLI_OK && jscan_array_next(&ci, &col) == 1) {
                 char *cname = jscan_member(col, "name", &name) == 1 ? jspan_string(name)
                                                                    : NULL;
-                if (cname && names_add(l, cname) < 0) {
+                if (cname && inputs_add(l, cname, NULL) < 0) {
                     fprintf(stderr, "jitcalc: out of memory\n");
                     status = CLI_ERROR;
                 }
@@ -75,29 +84,32 @@ static int add_table_columns(client *c, const char *table, name_list *l)
 }
 
 /* The texts of "exprs" for --with-input: the expression (if any), then
- * each input column as a quoted identifier, so the daemon returns the
- * input values formatted (and filtered) exactly like results. */
-static char **with_input_exprs(const eval_spec *s, const name_list *inputs,
+ * each value input column as a quoted identifier, so the daemon returns
+ * the input values formatted (and filtered) exactly like results. */
+static char **with_input_exprs(const eval_spec *s, const input_list *inputs,
                                size_t *n)
 {
     size_t first = s->expr ? 1 : 0;
-    *n = first + inputs->count;
-    char **v = mem_calloc(*n ? *n : 1, sizeof *v);
+    *n = first;
+    char **v = mem_calloc(first + inputs->count + 1, sizeof *v);
     if (!v)
         return NULL;
     if (s->expr)
         v[0] = (char *)s->expr;
     for (size_t i = 0; i < inputs->count; i++) {
+        if (inputs->v[i].texts)
+            continue;
         strbuf q;
         strbuf_init(&q);
-        quote_identifier(&q, inputs->names[i]);
-        v[first + i] = (char *)strbuf_cstr(&q);
-        if (!v[first + i]) {
-            for (size_t j = first; j < first + i; j++)
+        quote_identifier(&q, inputs->v[i].name);
+        v[*n] = (char *)strbuf_cstr(&q);
+        if (!v[*n]) {
+            for (size_t j = first; j < *n; j++)
                 mem_free(v[j]);
             mem_free(v);
             return NULL;
         }
+        (*n)++;
     }
     return v;
 }
@@ -109,17 +121,27 @@ static void free_exprs(const eval_spec *s, char **v, size_t n)
     mem_free(v);
 }
 
+/* 1 when some --with-input column is text (its rows are picked on the
+ * client, by the answer's indices). */
+static int any_text(const input_list *inputs)
+{
+    for (size_t i = 0; i < inputs->count; i++)
+        if (inputs->v[i].texts)
+            return 1;
+    return 0;
+}
+
 static void build_request(strbuf *req, const eval_spec *s, char **exprs,
-                          size_t nexprs)
+                          size_t nexprs, int want_indices)
 {
     request_begin(req, "eval");
-    if (s->with_input)
+    if (s->with_input && nexprs > 0)
         request_add_strings(req, "exprs", (const char *const *)exprs, nexprs);
     else if (s->expr)
         request_add_string(req, "expr", s->expr);
     if (s->where) {
         request_add_string(req, "where", s->where);
-        if (!s->expr && !s->with_input)
+        if (want_indices)
             request_add_raw(req, "indices", "true");
     }
     if (s->table)
@@ -145,17 +167,62 @@ static void error_text(const eval_spec *s, const response *r, char **exprs,
     }
 }
 
+/* The column name at 1-based code point `position` of an expression: a
+ * plain identifier or a "quoted" one ("" inside is one quote). Returns a
+ * new string, or NULL when there is no name there. */
+static char *name_at(const char *text, int64_t position)
+{
+    size_t len = strlen(text);
+    size_t i = utf8_offset(text, len, position);
+    strbuf name;
+    strbuf_init(&name);
+    if (i < len && text[i] == '"') {
+        for (i++; i < len; i++) {
+            if (text[i] == '"') {
+                if (i + 1 < len && text[i + 1] == '"')
+                    i++;
+                else
+                    break;
+            }
+            strbuf_addc(&name, text[i]);
+        }
+    } else {
+        while (i < len && (isalnum((unsigned char)text[i]) || text[i] == '_'))
+            strbuf_addc(&name, text[i++]);
+    }
+    if (name.len == 0 || !strbuf_cstr(&name)) {
+        strbuf_free(&name);
+        return NULL;
+    }
+    return name.data;
+}
+
+/* After unknown_column: if the name is a text column of the input, says
+ * why it was not sent. */
+static void explain_text_column(const eval_spec *s, const response *r,
+                                const char *text)
+{
+    if (strcmp(r->code, "unknown_column") != 0 || !text || r->position <= 0)
+        return;
+    char *name = name_at(text, r->position);
+    long ci = name ? incols_find(s->input, name) : -1;
+    if (ci >= 0 && s->input->cols[ci].text_why)
+        fprintf(stderr, "  column \"%s\" holds text, which expressions cannot use:\n"
+                        "  %s\n", name, s->input->cols[ci].text_why);
+    mem_free(name);
+}
+
 /* Prints an ok answer. */
-static int print_answer(const eval_spec *s, const name_list *inputs,
+static int print_answer(const eval_spec *s, const input_list *inputs,
                         const response *r, const strbuf *answer, FILE *out)
 {
-    eval_view v = {.format = s->format, .expr = s->expr,
-                   .inputs = (const char *const *)inputs->names,
+    eval_view v = {.format = s->format, .expr = s->expr, .inputs = inputs->v,
                    .ninputs = inputs->count, .with_input = s->with_input,
                    .max_rows = s->max_rows};
     if (output_eval(out, &v, r) < 0) {
-        fprintf(stderr, "%sthe answer does not have the expected shape: %.200s\n",
-                s->error_prefix, answer->data);
+        fprintf(stderr, "%sthe answer does not have the expected shape: %.*s\n",
+                s->error_prefix, (int)(answer->len > 200 ? 200 : answer->len),
+                answer->data ? answer->data : "");
         return CLI_ERROR;
     }
     return CLI_OK;
@@ -163,7 +230,7 @@ static int print_answer(const eval_spec *s, const name_list *inputs,
 
 int eval_run(client *c, const eval_spec *s, FILE *out)
 {
-    name_list inputs = {NULL, 0};
+    input_list inputs = {NULL, 0};
     size_t nexprs = 0;
     char **exprs = NULL;
     strbuf req, answer;
@@ -172,8 +239,10 @@ int eval_run(client *c, const eval_spec *s, FILE *out)
     int status = CLI_OK;
     if (s->with_input) {
         int oom = 0;
-        for (size_t i = 0; !oom && i < s->input->count; i++)
-            oom = names_add(&inputs, s->input->cols[i].name) < 0;
+        for (size_t i = 0; !oom && i < s->input->count; i++) {
+            const in_column *c = &s->input->cols[i];
+            oom = inputs_add(&inputs, c->name, c->text_why ? c : NULL) < 0;
+        }
         if (!oom && s->table)
             status = add_table_columns(c, s->table, &inputs);
         if (!oom && status == CLI_OK)
@@ -185,7 +254,10 @@ int eval_run(client *c, const eval_spec *s, FILE *out)
         if (status != CLI_OK)
             goto done;
     }
-    build_request(&req, s, exprs, nexprs);
+    /* Row indices: a filter's answer, or the rows of text columns. */
+    int want_indices = s->where && ((!s->expr && !s->with_input) ||
+                                    (s->with_input && any_text(&inputs)));
+    build_request(&req, s, exprs, nexprs, want_indices);
     if (req.failed) {
         fprintf(stderr, "%sout of memory building the request\n", s->error_prefix);
         status = CLI_ERROR;
@@ -196,8 +268,9 @@ int eval_run(client *c, const eval_spec *s, FILE *out)
         goto done;
     response r;
     if (response_parse(answer.data ? answer.data : "", answer.len, &r) < 0) {
-        fprintf(stderr, "%sthe answer is not a jitcalc response: %.200s\n",
-                s->error_prefix, answer.data ? answer.data : "");
+        fprintf(stderr, "%sthe answer is not a jitcalc response: %.*s\n",
+                s->error_prefix, (int)(answer.len > 200 ? 200 : answer.len),
+                answer.data ? answer.data : "");
         status = CLI_ERROR;
         goto done;
     }
@@ -211,6 +284,7 @@ int eval_run(client *c, const eval_spec *s, FILE *out)
         const char *text, *label;
         error_text(s, &r, exprs, nexprs, &text, &label);
         output_error(stderr, s->error_prefix, &r, text, label, s->input);
+        explain_text_column(s, &r, text);
         status = CLI_ERROR;
     }
     response_free(&r);
@@ -219,7 +293,7 @@ done:
     strbuf_free(&answer);
     if (exprs)
         free_exprs(s, exprs, nexprs);
-    names_free(&inputs);
+    inputs_free(&inputs);
     return status;
 }
 

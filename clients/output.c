@@ -1,6 +1,7 @@
 /* output.c — formatting answers and errors (see output.h). */
 #include "clients/output.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,52 +86,116 @@ static int print_lines(FILE *f, jspan values, size_t max_rows)
     return rc;
 }
 
-/* Prints parallel columns as CSV rows (header already printed). A scalar
- * among them repeats on every row. */
-static int print_csv_rows(FILE *f, const jspan *cols, size_t n)
+/* One column of CSV rows: values from the answer (an array, or a scalar
+ * repeated on every row), or a text column's cells picked by row index. */
+typedef struct out_col {
+    jspan values;
+    int is_array;
+    jiter it;
+    const char *const *texts;
+    size_t ntexts;
+} out_col;
+
+/* The selected row indices of an answer, or NULL when it has none. */
+static size_t *read_indices(const response *r, size_t *count, int *bad)
 {
-    jiter *its = calloc(n ? n : 1, sizeof *its);
-    int *is_array = calloc(n ? n : 1, sizeof *is_array);
-    int rc = -1;
-    if (!its || !is_array)
-        goto done;
-    for (size_t c = 0; c < n; c++)
-        is_array[c] = jscan_array_begin(cols[c], &its[c]) == 0;
-    for (;;) {
-        int more = 0, ended = 0;
-        jspan v[1];
-        for (size_t c = 0; c < n; c++) {
-            if (!is_array[c])
-                continue;
-            jiter probe = its[c];
-            int got = jscan_array_next(&probe, v);
-            if (got < 0)
-                goto done;
-            if (got)
-                more = 1;
-            else
-                ended = 1;
-        }
-        if (!more)
+    jiter it;
+    jspan v;
+    *count = 0;
+    *bad = 0;
+    if (!r->indices.p)
+        return NULL;
+    if (jscan_array_begin(r->indices, &it) < 0) {
+        *bad = 1;
+        return NULL;
+    }
+    size_t cap = 0;
+    size_t *idx = NULL;
+    int rc;
+    while ((rc = jscan_array_next(&it, &v)) == 1) {
+        int64_t x;
+        if (jspan_int(v, &x) < 0 || x < 0)
             break;
-        if (ended)
-            goto done; /* columns of different lengths: not our answer */
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 64;
+            size_t *grown = realloc(idx, cap * sizeof *grown);
+            if (!grown)
+                break;
+            idx = grown;
+        }
+        idx[(*count)++] = (size_t)x;
+    }
+    if (rc != 0) {
+        free(idx);
+        *bad = 1;
+        return NULL;
+    }
+    return idx;
+}
+
+/* Prints the columns as CSV rows (header already printed). Rows end when
+ * the answer's arrays end (all together), or, with only text columns, at
+ * the last selected index. */
+static int print_csv_rows(FILE *f, out_col *cols, size_t n, const response *r)
+{
+    size_t nidx;
+    int bad;
+    size_t *idx = read_indices(r, &nidx, &bad);
+    if (bad)
+        return -1;
+    int any_array = 0;
+    size_t text_rows = 0;
+    for (size_t c = 0; c < n; c++) {
+        if (cols[c].texts) {
+            text_rows = cols[c].ntexts;
+            continue;
+        }
+        cols[c].is_array = jscan_array_begin(cols[c].values, &cols[c].it) == 0;
+        any_array |= cols[c].is_array;
+    }
+    if (idx)
+        text_rows = nidx;
+    int rc = -1;
+    for (size_t row = 0;; row++) {
+        if (any_array) {
+            int more = 0, ended = 0;
+            for (size_t c = 0; c < n; c++) {
+                if (!cols[c].is_array)
+                    continue;
+                jiter probe = cols[c].it;
+                jspan v;
+                int got = jscan_array_next(&probe, &v);
+                if (got < 0)
+                    goto done;
+                more |= got == 1;
+                ended |= got == 0;
+            }
+            if (!more)
+                break;
+            if (ended)
+                goto done; /* columns of different lengths: not our answer */
+        } else if (row >= text_rows)
+            break;
+        size_t src = idx ? (row < nidx ? idx[row] : SIZE_MAX) : row;
         for (size_t c = 0; c < n; c++) {
             if (c)
                 fputc(',', f);
-            if (!is_array[c]) {
-                output_value(f, cols[c], 1);
-                continue;
-            }
-            jscan_array_next(&its[c], v);
-            output_value(f, v[0], 1);
+            if (cols[c].texts) {
+                if (src >= cols[c].ntexts)
+                    goto done;
+                output_csv_field(f, cols[c].texts[src]);
+            } else if (cols[c].is_array) {
+                jspan v;
+                jscan_array_next(&cols[c].it, &v);
+                output_value(f, v, 1);
+            } else
+                output_value(f, cols[c].values, 1);
         }
         fputc('\n', f);
     }
     rc = 0;
 done:
-    free(its);
-    free(is_array);
+    free(idx);
     return rc;
 }
 
@@ -174,43 +239,50 @@ int output_eval(FILE *f, const eval_view *v, const response *r)
             fputc('\n', f);
             return 0;
         }
-        return print_csv_rows(f, &values, 1);
+        out_col col = {.values = values};
+        return print_csv_rows(f, &col, 1, r);
     }
-    /* --with-input: results = [expr?, input columns...]. */
+    /* --with-input: results = [expr?, value input columns...]. */
     size_t first_input = v->expr ? 1 : 0;
-    size_t n = v->ninputs + first_input;
-    jspan *cols = calloc(n ? n : 1, sizeof *cols);
+    out_col *cols = calloc(v->ninputs + 1, sizeof *cols);
     if (!cols)
         return -1;
     int rc = -1;
-    for (size_t k = 0; k < n; k++)
-        if (nth_result(r, k, &cols[k]) < 0)
+    size_t k = first_input;
+    for (size_t i = 0; i < v->ninputs; i++) {
+        cols[i].texts = v->inputs[i].texts;
+        cols[i].ntexts = v->inputs[i].ntexts;
+        if (!cols[i].texts && nth_result(r, k++, &cols[i].values) < 0)
             goto done;
-    if (v->expr && !is_array(cols[0])) {
-        /* A scalar has no rows to pair with the input. */
-        output_csv_field(f, v->expr);
-        fputc('\n', f);
-        output_value(f, cols[0], 1);
-        fputc('\n', f);
-        rc = 0;
-        goto done;
+    }
+    size_t n = v->ninputs;
+    if (v->expr) {
+        if (nth_result(r, 0, &cols[n].values) < 0)
+            goto done;
+        if (!is_array(cols[n].values)) {
+            /* A scalar has no rows to pair with the input. */
+            output_csv_field(f, v->expr);
+            fputc('\n', f);
+            output_value(f, cols[n].values, 1);
+            fputc('\n', f);
+            rc = 0;
+            goto done;
+        }
+        n++;
     }
     /* Input columns first, the result last, as in a spreadsheet. */
     for (size_t i = 0; i < v->ninputs; i++) {
         if (i)
             fputc(',', f);
-        output_csv_field(f, v->inputs[i]);
+        output_csv_field(f, v->inputs[i].name);
     }
     if (v->expr) {
         if (v->ninputs)
             fputc(',', f);
         output_csv_field(f, v->expr);
-        jspan result = cols[0];
-        memmove(cols, cols + 1, v->ninputs * sizeof *cols);
-        cols[v->ninputs] = result;
     }
     fputc('\n', f);
-    rc = print_csv_rows(f, cols, n);
+    rc = print_csv_rows(f, cols, n, r);
 done:
     free(cols);
     return rc;

@@ -28,13 +28,22 @@ void output_value(FILE *f, jspan v, int empty_null);
  * surrounding blanks. */
 void output_csv_field(FILE *f, const char *s);
 
+/* One input column printed by --with-input. A value column's values come
+ * back in the answer, as one of "exprs" after the expression (so they
+ * print exactly as the daemon formats results, and only the selected
+ * rows); a text column is never sent, and prints its own cells (the
+ * selected ones, by the answer's "indices"). */
+typedef struct view_input {
+    const char *name;
+    const char *const *texts; /* a text column's cells, or NULL */
+    size_t ntexts;
+} view_input;
+
 /* What an eval answer holds and how to print it. */
 typedef struct eval_view {
     out_format format;
     const char *expr;   /* NULL: a filter-only query (rows are indices) */
-    /* --with-input: the input columns, asked for as extra "exprs" after
-     * expr (so their values print exactly as the daemon formats them). */
-    const char *const *inputs;
+    const view_input *inputs; /* --with-input: the input columns, in order */
     size_t ninputs;
     int with_input;
     size_t max_rows;    /* stop after this many rows (0 = all); repl */

@@ -12,7 +12,6 @@
 #include "clients/eval.h"
 #include "clients/input.h"
 #include "clients/lineedit.h"
-#include "util/mem.h"
 
 #define DEFAULT_ROWS 20
 
@@ -65,7 +64,9 @@ static void list_columns(const session *s)
         puts("no columns loaded (:load FILE.csv or :col NAME=V1,V2,...)");
     for (size_t i = 0; i < s->input.count; i++)
         printf("%s  %s  %zu rows\n", s->input.cols[i].name,
-               jc_type_name(in_column_type(&s->input.cols[i])), s->input.cols[i].rows);
+               s->input.cols[i].text_why ? "text"
+                                         : jc_type_name(in_column_type(&s->input.cols[i])),
+               s->input.cols[i].rows);
 }
 
 static void load_csv(session *s, const char *path)
@@ -101,8 +102,7 @@ static void add_column(session *s, const char *arg)
         long old = incols_find(&s->input, added.cols[0].name);
         if (old >= 0) {
             in_column *c = &s->input.cols[old];
-            mem_free(c->name);
-            mem_free(c->values);
+            in_column_free(c);
             *c = added.cols[0];
             added.count = 0;
             incols_free(&added);
@@ -183,6 +183,7 @@ int cmd_repl(const cli_args *a)
         printf("jitcalc %s (%s). :help for commands, Ctrl-D to leave.\n",
                JITCALC_VERSION, s.c.local ? "in-process" : s.c.path);
     char *raw;
+    int left = 0;
     while ((raw = lineedit_read(le, "jitcalc> ")) != NULL) {
         char *line = trim(raw, 0);
         int leave = 0;
@@ -195,9 +196,13 @@ int cmd_repl(const cli_args *a)
         }
         fflush(stdout);
         free(raw);
-        if (leave)
+        if (leave) {
+            left = 1;
             break;
+        }
     }
+    if (!left && lineedit_interactive(le))
+        putchar('\n'); /* Ctrl-D: end the prompt's line */
     lineedit_close(le);
     client_close(&s.c);
     incols_free(&s.input);

@@ -129,9 +129,13 @@ void request_add_columns(strbuf *sb, const char *key, const incols *cs)
 {
     add_key(sb, key);
     strbuf_addc(sb, '{');
+    int first = 1;
     for (size_t i = 0; i < cs->count; i++) {
-        if (i)
+        if (cs->cols[i].text_why)
+            continue; /* the language has no text: never sent */
+        if (!first)
             strbuf_addc(sb, ',');
+        first = 0;
         strbuf_add_json_string(sb, cs->cols[i].name, strlen(cs->cols[i].name));
         strbuf_addc(sb, ':');
         add_column(sb, &cs->cols[i]);

@@ -29,7 +29,8 @@ void request_add_raw(strbuf *sb, const char *key, const char *json);
 /* "key":["s0","s1",...] */
 void request_add_strings(strbuf *sb, const char *key, const char *const *v,
                          size_t n);
-/* "key":{"name":{typed column},...}; cs must be finished. */
+/* "key":{"name":{typed column},...} for every column but the text ones;
+ * cs must be finished. */
 void request_add_columns(strbuf *sb, const char *key, const incols *cs);
 void request_end(strbuf *sb);
 

@@ -150,6 +150,7 @@ static int take_parameters(jc_program *p, const jc_tree *t)
     p->column_names = mem_calloc(t->ncolumns ? t->ncolumns : 1, sizeof(char *));
     if (!p->consts || !p->column_names)
         return -1;
+    p->ncolumns = t->ncolumns;
     for (uint32_t i = 0; i < t->nconsts; i++)
         p->consts[i] = t->consts[i].value.bits;
     for (uint32_t i = 0; i < t->ncolumns; i++)
@@ -208,9 +209,8 @@ void jc_program_free(jc_program *p)
         return;
     if (p->entry)
         cache_release(p->engine->cache, p->entry);
-    if (p->column_names && p->code)
-        for (uint32_t i = 0; i < p->code->tree.ncolumns; i++)
-            mem_free(p->column_names[i]);
+    for (uint32_t i = 0; p->column_names && i < p->ncolumns; i++)
+        mem_free(p->column_names[i]);
     mem_free(p->column_names);
     mem_free(p->consts);
     mem_free(atomic_load(&p->canonical));

@@ -71,6 +71,7 @@ struct jc_program {
     const compiled *code;
     uint64_t *consts;    /* this expression's literal values, by slot */
     char **column_names; /* by slot */
+    uint32_t ncolumns;
     char *source;        /* the expression as given, for explain */
     size_t source_len;
     _Atomic(char *) canonical; /* CANON_TEXT of the parse tree, made lazily */
@@ -83,10 +84,11 @@ const char *engine_arch(void);
 void compiled_free(void *value);
 
 /* run.c: runs a compiled tree over bound columns (cols by slot, all nrows
- * long) with the literal values consts; fills out. Errors carry rows of the
- * bound columns. */
+ * long) with the literal values consts; fills out. A column result goes
+ * into `into` when it is not NULL (nrows elements), else into a new array.
+ * Errors carry rows of the bound columns. */
 int run_compiled(const jc_engine *engine, const compiled *c,
                  const uint64_t *consts, const void *const *cols,
-                 size_t nrows, jc_result *out, jc_error *err);
+                 size_t nrows, void *into, jc_result *out, jc_error *err);
 
 #endif /* JC_ENGINE_ENGINE_H */

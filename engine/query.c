@@ -32,16 +32,6 @@ void jc_selection_free(jc_selection *selection)
 
 static size_t elem_size(jc_type type) { return type == JC_BOOL ? 1 : 8; }
 
-/* Is slot used by a COLUMN node of the compiled tree? Folding can drop
- * references (`if(true, a, b)` no longer reads b). */
-static int slot_used(const jc_tree *t, uint32_t slot)
-{
-    for (uint32_t i = 0; i < t->nnodes; i++)
-        if (t->nodes[i].op == OP_COLUMN && t->nodes[i].slot == slot)
-            return 1;
-    return 0;
-}
-
 static const jc_column *find_column(const jc_column *cols, size_t ncols, const char *name)
 {
     for (size_t i = 0; i < ncols; i++)
@@ -50,15 +40,13 @@ static const jc_column *find_column(const jc_column *cols, size_t ncols, const c
     return NULL;
 }
 
-/* Fills bound[slot] with the caller's column for every used slot. */
+/* Fills bound[slot] with the caller's column for every slot. (Folding drops
+ * the columns it no longer reads, so every slot is used.) */
 static int bind_columns(const jc_program *p, const jc_column *cols, size_t ncols,
                         size_t nrows, const jc_column **bound, jc_error *err)
 {
     const jc_tree *t = &p->code->tree;
     for (uint32_t s = 0; s < t->ncolumns; s++) {
-        bound[s] = NULL;
-        if (!slot_used(t, s))
-            continue;
         const char *name = p->column_names[s];
         const jc_column *c = find_column(cols, ncols, name);
         if (!c)
@@ -97,7 +85,7 @@ static int check_args(const jc_program *p, const jc_column *cols, size_t ncols,
  * is NULL, else the nsel listed ones (gathered). */
 static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
                     size_t nrows, const size_t *indices, size_t nsel,
-                    jc_result *out, jc_error *err)
+                    void *into, jc_result *out, jc_error *err)
 {
     const jc_tree *t = &p->code->tree;
     uint32_t n = t->ncolumns;
@@ -145,7 +133,8 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
         gathered[s] = dst;
         ptrs[s] = dst;
     }
-    rc = run_compiled(p->engine, p->code, p->consts, ptrs, indices ? nsel : nrows, out, err);
+    rc = run_compiled(p->engine, p->code, p->consts, ptrs, indices ? nsel : nrows, into,
+                      out, err);
     if (rc != 0 && indices && err && err->row >= 0 && (size_t)err->row < nsel)
         err->row = (int64_t)indices[err->row];
 done:
@@ -164,7 +153,21 @@ int jc_run(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrow
 {
     if (check_args(p, cols, ncols, out, err) != 0)
         return -1;
-    return run_rows(p, cols, ncols, nrows, NULL, 0, out, err);
+    return run_rows(p, cols, ncols, nrows, NULL, 0, NULL, out, err);
+}
+
+int jc_run_into(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
+                void *into, jc_error *err)
+{
+    jc_result r;
+    if (check_args(p, cols, ncols, &r, err) != 0)
+        return -1;
+    if (!jc_program_is_column(p))
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
+                         "jc_run_into needs a column result; this expression gives a scalar");
+    if (nrows && !into)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL output buffer");
+    return run_rows(p, cols, ncols, nrows, NULL, 0, into, &r, err);
 }
 
 int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,
@@ -176,7 +179,7 @@ int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,
     if (nsel && !indices)
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL indices");
     static const size_t none[1] = {0};
-    return run_rows(p, cols, ncols, nrows, nsel ? indices : none, nsel, out, err);
+    return run_rows(p, cols, ncols, nrows, nsel ? indices : none, nsel, NULL, out, err);
 }
 
 int jc_filter(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,

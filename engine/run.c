@@ -164,9 +164,18 @@ static int run_chunks(pass_job *job)
     size_t useful = r->nchunks / MIN_CHUNKS_PER_THREAD;
     if (nthreads > useful)
         nthreads = useful ? (unsigned)useful : 1;
-    pthread_t threads[64];
     if (nthreads > 64)
         nthreads = 64;
+    if (nthreads == 1) {
+        /* The common small run: no atomics, no thread. */
+        worker w;
+        int rc = worker_init(&w, r, job->nout, job->buffers);
+        for (size_t chunk = 0; rc == 0 && chunk < r->nchunks; chunk++)
+            job->fn(job, &w, chunk);
+        worker_free(&w, r, job->nout);
+        return rc;
+    }
+    pthread_t threads[64];
     unsigned started = 0;
     atomic_init(&job->next, 0);
     atomic_init(&job->failed, 0);
@@ -334,14 +343,15 @@ static void final_chunk(pass_job *job, worker *w, size_t chunk)
     }
 }
 
-static int run_final_pass(run_ctx *r, unsigned p, jc_result *out, jc_error *err)
+static int run_final_pass(run_ctx *r, unsigned p, void *into, jc_result *out,
+                          jc_error *err)
 {
     const jc_tree *t = r->t;
     jc_type type = (jc_type)t->nodes[t->root].type;
     int rc = -1;
     pass_job job = {.r = r, .pass = p, .nout = 1, .buffers = 0, .fn = final_chunk};
     jc_error errors_inline[2];
-    job.result = mem_alloc(r->nrows * type_size(type));
+    job.result = into ? into : mem_alloc(r->nrows * type_size(type));
     job.chunk_errors = r->nchunks <= 2 ? errors_inline
                                        : mem_calloc(r->nchunks, sizeof(jc_error));
     if (!job.result || !job.chunk_errors) {
@@ -362,11 +372,12 @@ static int run_final_pass(run_ctx *r, unsigned p, jc_result *out, jc_error *err)
     out->is_column = 1;
     out->is_null = 0;
     out->rows = r->nrows;
-    out->values = job.result;
+    out->values = into ? NULL : job.result;
     job.result = NULL;
     rc = 0;
 done:
-    mem_free(job.result);
+    if (!into)
+        mem_free(job.result);
     if (job.chunk_errors != errors_inline)
         mem_free(job.chunk_errors);
     return rc;
@@ -402,7 +413,7 @@ static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
 
 int run_compiled(const jc_engine *engine, const compiled *c,
                  const uint64_t *consts, const void *const *cols,
-                 size_t nrows, jc_result *out, jc_error *err)
+                 size_t nrows, void *into, jc_result *out, jc_error *err)
 {
     const jc_tree *t = &c->tree;
     size_t nslots = (size_t)t->nconsts + t->naggs;
@@ -429,9 +440,11 @@ int run_compiled(const jc_engine *engine, const compiled *c,
             r.scalars[t->nconsts + k] = (uint64_t)nrows;
     for (uint32_t p = 0; p < t->npasses; p++) {
         if (t->passes[p].is_final)
-            rc = run_final_pass(&r, p, out, err);
-        else
+            rc = run_final_pass(&r, p, into, out, err);
+        else if (t->passes[p].nout)
             rc = run_aggregate_pass(&r, p, err);
+        else
+            rc = 0; /* a level of count() alone: nothing to compute per row */
         if (rc != 0)
             goto done;
     }

@@ -148,6 +148,14 @@ void jc_result_free(jc_result *result); /* frees values; safe on a zeroed result
 int jc_run(const jc_program *program, const jc_column *columns, size_t ncols,
            size_t nrows, jc_result *out, jc_error *err);
 
+/* As jc_run for a program with a column result, but writes the nrows values
+ * into the caller's buffer `out` (nrows doubles, int64_ts or bytes, per
+ * jc_program_type) instead of allocating: the zero-copy way to run the same
+ * program again and again. A program with a scalar result is
+ * JC_INVALID_ARGUMENT. On an error the contents of out are unspecified. */
+int jc_run_into(const jc_program *program, const jc_column *columns,
+                size_t ncols, size_t nrows, void *out, jc_error *err);
+
 /* Runs a program over the selected rows only (indices ascending, each
  * < nrows, as jc_filter returns them). Aggregates reduce the selected rows;
  * an error's row is the index into the caller's columns, not the selection. */

@@ -26,6 +26,7 @@ typedef struct fold_state {
     uint8_t *how;     /* KEEP / FOLDED / FORWARD */
     uint8_t *isconst; /* the node's value is a known constant */
     uint8_t *live;
+    uint8_t *rowwise; /* a column outside every aggregate in the subtree */
     uint32_t *rep;    /* the node standing for this one's value */
     uint32_t *newidx;
     jc_value *val;    /* value when isconst */
@@ -36,6 +37,7 @@ static void fold_state_free(fold_state *s)
     mem_free(s->how);
     mem_free(s->isconst);
     mem_free(s->live);
+    mem_free(s->rowwise);
     mem_free(s->rep);
     mem_free(s->newidx);
     mem_free(s->val);
@@ -57,6 +59,10 @@ static int decide(const jc_tree *t, fold_state *s, uint32_t i)
         if (kid[k] >= i)
             return -1;
     }
+    s->rowwise[i] = op == OP_COLUMN;
+    if (op_kind(op) != 'a')
+        for (uint32_t k = 0; k < nd->nargs; k++)
+            s->rowwise[i] |= s->rowwise[kid[k]];
     if (op == OP_CONST) {
         if (nd->slot >= t->nconsts)
             return -1;
@@ -78,6 +84,13 @@ static int decide(const jc_tree *t, fold_state *s, uint32_t i)
             c ? (void)(target = kid[1]) : (void)(decided = 1, value = 0);
         else
             c ? (void)(decided = 1, value = 1) : (void)(target = kid[1]);
+    }
+    /* Folding must not change the result's shape: a row-wise if/and/or
+     * (it reads a column) only becomes a row-wise branch, never a
+     * constant, so `if(true, 1, a)` stays a column of 1s. */
+    if (s->rowwise[i] && (decided || (target != UINT32_MAX && !s->rowwise[s->rep[target]]))) {
+        target = UINT32_MAX;
+        decided = 0;
     }
     if (target != UINT32_MAX) {
         uint32_t r = s->rep[target];
@@ -125,11 +138,13 @@ int fold_constants(jc_tree *t, jc_error *err)
     s.how = mem_alloc(n);
     s.isconst = mem_alloc(n);
     s.live = mem_calloc(n, 1);
+    s.rowwise = mem_alloc(n);
     s.rep = mem_alloc((size_t)n * sizeof *s.rep);
     s.newidx = mem_alloc((size_t)n * sizeof *s.newidx);
     s.val = mem_alloc((size_t)n * sizeof *s.val);
     colmap = mem_alloc(((size_t)t->ncolumns + 1) * sizeof *colmap);
-    if (!s.how || !s.isconst || !s.live || !s.rep || !s.newidx || !s.val || !colmap)
+    if (!s.how || !s.isconst || !s.live || !s.rowwise || !s.rep || !s.newidx || !s.val ||
+        !colmap)
         goto oom;
 
     /* 1. decide, kids first */

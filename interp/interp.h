@@ -47,8 +47,10 @@ void interp_ws_free(interp_ws *ws); /* NULL is fine */
 
 /* Fast path: computes every output of pass `pass` for rows [begin, end)
  * into io->outs (element 0 = row begin), a block of up to JC_BLOCK_ROWS
- * rows per node at a time, every lane of both sides of if/and/or. Returns
- * 0 when no row faulted; else non-zero (bit c set: a row may have faulted
+ * rows per node at a time, every lane of both sides of if/and/or. When a
+ * lane faults, the block is run again with masks of the rows that take
+ * each lazy side, so a fault on a side its row does not take is no fault.
+ * Returns 0 when no row faulted; else non-zero (bit c set: a row faulted
  * with code c) — then the outputs for [begin, end) are unspecified and the
  * executor must run interp_precise[_each] on the same rows.
  * It reads scalar slots as values and ignores their states: when a pass
@@ -58,12 +60,15 @@ void interp_ws_free(interp_ws *ws); /* NULL is fine */
 uint64_t interp_block(const jc_tree *t, unsigned pass, const jc_block_io *io,
                       size_t begin, size_t end, interp_ws *ws);
 
-/* Precise path: row by row in row order, if/and/or lazy, scalar slots per
- * `states` (NULL: all SCALAR_VALUE; a poisoned slot faults where it is
- * read on a taken path). Writes the same outputs as interp_block. Returns
- * 0, or -1 with *err at the first real fault (the smallest row; in a row,
- * the first in evaluation order, outputs in pass order), the outputs of the
- * rows before it written. -1 with JC_OUT_OF_MEMORY / JC_INTERNAL too. */
+/* Precise path: the language's semantics, row order, if/and/or lazy,
+ * scalar slots per `states` (NULL: all SCALAR_VALUE; a poisoned slot
+ * faults where it is read on a taken path). Writes the same outputs as
+ * interp_block. Returns 0, or -1 with *err at the first real fault (the
+ * smallest row; in a row, the first in evaluation order, outputs in pass
+ * order), the outputs of the rows before it written. -1 with
+ * JC_OUT_OF_MEMORY / JC_INTERNAL too. Cost: each block runs through the
+ * block kernels with masks (about twice interp_block); only a row where a
+ * fault really happens is walked node by node. Allocates per call. */
 int interp_precise(const jc_tree *t, unsigned pass, const jc_block_io *io,
                    const jc_scalar_state *states, size_t begin, size_t end,
                    jc_error *err);
@@ -92,8 +97,10 @@ int interp_scalar(const jc_tree *t, const uint64_t *scalars,
  * faults at run time); if/and/or whose condition (left side) is constant
  * become the taken branch. Then CONST slots are renumbered in post-order,
  * columns no longer used are dropped (the others renumbered in first-use
- * order), and tree_plan_passes recomputes the passes. Returns 0, or -1
- * with *err (out of memory: t unchanged). */
+ * order), and tree_plan_passes recomputes the passes. A row-wise
+ * if/and/or never folds into a constant or a scalar branch, so a column
+ * result stays a column. Returns 0, or -1 with *err (out of memory); after
+ * a failure t must only be freed. */
 int fold_constants(jc_tree *t, jc_error *err);
 
 #endif /* JC_INTERP_INTERP_H */

@@ -49,7 +49,25 @@ const char *mathfn_name(enum mathfn_id id)
     return (unsigned)id < MF_COUNT ? names[id] : "?";
 }
 
-double mathfn1(enum mathfn_id id, double x)
+double mathfn_repaired(enum mathfn_id id, double x, double y)
+{
+    switch (id) {
+    case MF_LOG1P:
+        return Sleef_cinz_logd1_u10purec(x);
+    case MF_SINH:
+    case MF_COSH: {
+        double e = Sleef_cinz_expd1_u10purec(__builtin_fabs(x) - MF_SHIFT_HI);
+        double c = (e - e * MF_SHIFT_LO) * 0x1p63;
+        return id == MF_SINH && x < 0 ? -c : c;
+    }
+    case MF_HYPOT:
+        return Sleef_cinz_hypotd1_u05purec(x * 0x1p600, y * 0x1p600) * 0x1p-600;
+    default:
+        return __builtin_nan("");
+    }
+}
+
+static double sleef1(enum mathfn_id id, double x)
 {
     switch (id) {
     case MF_EXP: return Sleef_cinz_expd1_u10purec(x);
@@ -72,8 +90,17 @@ double mathfn1(enum mathfn_id id, double x)
     }
 }
 
+double mathfn1(enum mathfn_id id, double x)
+{
+    if (mathfn_needs_repair(id, x, 0))
+        return mathfn_repaired(id, x, 0);
+    return sleef1(id, x);
+}
+
 double mathfn2(enum mathfn_id id, double x, double y)
 {
+    if (mathfn_needs_repair(id, x, y))
+        return mathfn_repaired(id, x, y);
     switch (id) {
     case MF_ATAN2: return Sleef_cinz_atan2d1_u10purec(x, y);
     case MF_POW: return Sleef_cinz_powd1_u10purec(x, y);

@@ -31,6 +31,43 @@ enum mathfn_id {
 };
 #define MF_NBINARY (MF_COUNT - MF_NUNARY)
 
+/*
+ * Repairs. SLEEF 3.5.1 is wrong in three corners; there the language
+ * defines the function by another construction from SLEEF's own exact-width
+ * parts (so every width still gives the same bits). The JIT must apply the
+ * same repairs, lane by lane, wherever mathfn_needs_repair() is true:
+ *  - log1p(x), x > 1e307: SLEEF returns +Inf. Defined as log(x) (the two
+ *    differ by less than 1e-307 relatively).
+ *  - sinh(x), cosh(x), |x| > MF_LN_DBL_MAX (= ln(DBL_MAX), 709.78...):
+ *    SLEEF overflows to Inf although the result is finite up to 710.47...
+ *    Defined as s * c * 2^63, where a = |x|, E = exp(a - MF_SHIFT_HI)
+ *    (a - MF_SHIFT_HI is exact), c = E - E * MF_SHIFT_LO (one rounding),
+ *    s = sign of x for sinh and 1 for cosh; MF_SHIFT_HI + MF_SHIFT_LO =
+ *    64 ln 2, and e^-a is below the last bit.
+ *  - hypot(x, y), |x| and |y| both < 2^-1000: SLEEF loses up to 2 ulp on
+ *    subnormal results. Defined as hypot(x * 2^600, y * 2^600) * 2^-600.
+ */
+#define MF_LOG1P_BIG 1e307
+#define MF_LN_DBL_MAX 0x1.62e42fefa39efp+9
+#define MF_SHIFT_HI 0x1.62e42fefa3a00p+5  /* 64 ln 2 to 40 bits */
+#define MF_SHIFT_LO -0x1.0ca86c3898d00p-43 /* 64 ln 2 - MF_SHIFT_HI */
+#define MF_HYPOT_TINY 0x1p-1000
+
+static inline int mathfn_needs_repair(enum mathfn_id id, double x, double y)
+{
+    switch (id) {
+    case MF_LOG1P: return x > MF_LOG1P_BIG;
+    case MF_SINH: case MF_COSH: return __builtin_fabs(x) > MF_LN_DBL_MAX;
+    case MF_HYPOT:
+        return __builtin_fabs(x) < MF_HYPOT_TINY && __builtin_fabs(y) < MF_HYPOT_TINY;
+    default: return 0;
+    }
+}
+
+/* The repaired value (only where mathfn_needs_repair is true). */
+double mathfn_repaired(enum mathfn_id id, double x, double y);
+
+/* r must not overlap x or y. */
 typedef void (*mathfn_array1)(double *r, const double *x, size_t n);
 typedef void (*mathfn_array2)(double *r, const double *x, const double *y,
                               size_t n);

@@ -14,8 +14,10 @@
 #include "interp/mathfn.h"
 
 /* Whole vectors in place; the last partial vector through a padded copy
- * (lanes are independent, so the padding never changes a result). */
-#define MF_UNARY(name, f, u)                                               \
+ * (lanes are independent, so the padding never changes a result). Then
+ * the lanes SLEEF gets wrong are repaired (mathfn.h); `fix` is a
+ * mathfn_id, or -1 for a function that needs none. */
+#define MF_UNARY(name, f, u, fix)                                          \
     static void mf_##name(double *r, const double *x, size_t n)            \
     {                                                                      \
         size_t i = 0;                                                      \
@@ -27,9 +29,13 @@
             MF_STORE(tr, MF_FN(f, u)(MF_LOAD(tx)));                        \
             memcpy(r + i, tr, (n - i) * sizeof *r);                        \
         }                                                                  \
+        if ((fix) >= 0)                                                    \
+            for (i = 0; i < n; i++)                                        \
+                if (mathfn_needs_repair((fix), x[i], 0))                   \
+                    r[i] = mathfn_repaired((fix), x[i], 0);                \
     }
 
-#define MF_BINARY(name, f, u)                                              \
+#define MF_BINARY(name, f, u, fix)                                              \
     static void mf_##name(double *r, const double *x, const double *y,     \
                           size_t n)                                        \
     {                                                                      \
@@ -43,27 +49,31 @@
             MF_STORE(tr, MF_FN(f, u)(MF_LOAD(tx), MF_LOAD(ty)));           \
             memcpy(r + i, tr, (n - i) * sizeof *r);                        \
         }                                                                  \
+        if ((fix) >= 0)                                                    \
+            for (i = 0; i < n; i++)                                        \
+                if (mathfn_needs_repair((fix), x[i], y[i]))                \
+                    r[i] = mathfn_repaired((fix), x[i], y[i]);             \
     }
 
-MF_UNARY(exp, exp, u10)
-MF_UNARY(expm1, expm1, u10)
-MF_UNARY(ln, log, u10)
-MF_UNARY(log10, log10, u10)
-MF_UNARY(log2, log2, u10)
-MF_UNARY(log1p, log1p, u10)
-MF_UNARY(sin, sin, u10)
-MF_UNARY(cos, cos, u10)
-MF_UNARY(tan, tan, u10)
-MF_UNARY(asin, asin, u10)
-MF_UNARY(acos, acos, u10)
-MF_UNARY(atan, atan, u10)
-MF_UNARY(sinh, sinh, u10)
-MF_UNARY(cosh, cosh, u10)
-MF_UNARY(tanh, tanh, u10)
-MF_UNARY(cbrt, cbrt, u10)
-MF_BINARY(atan2, atan2, u10)
-MF_BINARY(pow, pow, u10)
-MF_BINARY(hypot, hypot, u05)
+MF_UNARY(exp, exp, u10, -1)
+MF_UNARY(expm1, expm1, u10, -1)
+MF_UNARY(ln, log, u10, -1)
+MF_UNARY(log10, log10, u10, -1)
+MF_UNARY(log2, log2, u10, -1)
+MF_UNARY(log1p, log1p, u10, MF_LOG1P)
+MF_UNARY(sin, sin, u10, -1)
+MF_UNARY(cos, cos, u10, -1)
+MF_UNARY(tan, tan, u10, -1)
+MF_UNARY(asin, asin, u10, -1)
+MF_UNARY(acos, acos, u10, -1)
+MF_UNARY(atan, atan, u10, -1)
+MF_UNARY(sinh, sinh, u10, MF_SINH)
+MF_UNARY(cosh, cosh, u10, MF_COSH)
+MF_UNARY(tanh, tanh, u10, -1)
+MF_UNARY(cbrt, cbrt, u10, -1)
+MF_BINARY(atan2, atan2, u10, -1)
+MF_BINARY(pow, pow, u10, -1)
+MF_BINARY(hypot, hypot, u05, MF_HYPOT)
 
 const mathfn_set MF_SET = {
     .isa = MF_ISA,

@@ -45,6 +45,11 @@ typedef struct builder {
     /* free scratch buffers, most recently released last */
     uint32_t *free_bufs;
     uint32_t nfree, free_cap;
+    /* per buffer: the block instruction that last wrote it */
+    uint32_t *producer;
+    uint32_t producer_cap;
+    uint32_t out;    /* the output being compiled */
+    uint32_t masks;  /* lazy sides open around the code being compiled */
 } builder;
 
 static pinstr *emit_p(builder *b, uint8_t code, uint32_t node)
@@ -68,6 +73,7 @@ static binstr *emit_b(builder *b, uint8_t kind, uint32_t node)
     memset(in, 0, sizeof *in);
     in->kind = kind;
     in->node = node;
+    in->out = b->out;
     return in;
 }
 
@@ -88,17 +94,20 @@ static int push_ref(builder *b, uint32_t ref, uint8_t type)
     return 0;
 }
 
-/* A scratch buffer not in use: the most recently freed (still in cache). */
-static uint32_t alloc_buf(builder *b)
+/* A scratch buffer not in use: the most recently freed (still in cache).
+ * The instruction emitted last will write it. */
+static int alloc_buf(builder *b, uint32_t *buf)
 {
-    if (b->nfree)
-        return b->free_bufs[--b->nfree];
-    return b->plan->nbufs++;
+    *buf = b->nfree ? b->free_bufs[--b->nfree] : b->plan->nbufs++;
+    if (grow((void **)&b->producer, &b->producer_cap, *buf + 1, sizeof *b->producer) < 0)
+        return -1;
+    b->producer[*buf] = b->plan->nbi - 1;
+    return 0;
 }
 
 static int release_ref(builder *b, uint32_t ref)
 {
-    if (ref & REF_COLUMN)
+    if (REF_KIND(ref) != REF_BUFFER)
         return 0;
     if (grow((void **)&b->free_bufs, &b->free_cap, b->nfree + 1,
              sizeof *b->free_bufs) < 0)
@@ -132,15 +141,175 @@ static int compile_leaf(builder *b, uint32_t n)
     p->a = slot;
     push_sp(b);
 
-    if (is_column)
-        return push_ref(b, REF_COLUMN | slot, nd->type);
-    binstr *f = emit_b(b, BK_FILL, n);
+    /* nothing to run for a leaf: columns are read in place, scalars are
+     * filled into a buffer only for a kernel that needs a vector */
+    return push_ref(b, (is_column ? REF_COLUMN : REF_SCALAR) | slot, nd->type);
+}
+
+static int is_comparison(unsigned op)
+{
+    return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT ||
+           op == OP_GE;
+}
+
+/* Whether the block kernel of `op` (operand type ktype) takes one scalar
+ * operand as it is (block_exec.h: the f64 binary and comparison kernels). */
+static int takes_scalar(jc_op op, unsigned ktype)
+{
+    if ((ktype == JC_F64 || ktype == JC_I64) && is_comparison(op))
+        return 1;
+    if (ktype != JC_F64)
+        return 0;
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_DIV: case OP_IDIV: case OP_MOD:
+    case OP_FMOD: case OP_LEAST: case OP_GREATEST:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+
+/* Operand k of an instruction: a scalar the kernel cannot take is filled
+ * into a buffer first. */
+static int operand(builder *b, binstr **bi, uint32_t k, int scalar_ok)
+{
+    uint32_t ref = (*bi)->src[k];
+    if (REF_KIND(ref) != REF_SCALAR || scalar_ok)
+        return 0;
+    uint32_t node = (*bi)->node;
+    binstr saved = **bi;
+    b->plan->nbi--; /* emit the fill before the instruction */
+    binstr *f = emit_b(b, BK_FILL, node);
     if (!f)
         return -1;
-    f->type = nd->type;
-    f->src[0] = slot;
-    f->dst = alloc_buf(b);
-    return push_ref(b, f->dst, nd->type);
+    f->type = saved.stype[k];
+    f->nsrc = 1;
+    f->src[0] = ref;
+    f->stype[0] = saved.stype[k];
+    if (alloc_buf(b, &f->dst) < 0)
+        return -1;
+    saved.src[k] = f->dst;
+    if (!(*bi = emit_b(b, BK_OP, node)))
+        return -1;
+    **bi = saved;
+    return 0;
+}
+
+/* Checked mode: the rows that take a lazy side (the condition is the
+ * value `depth` below the top of the operand stack). */
+static int push_mask(builder *b, uint32_t node, uint32_t depth, int side)
+{
+    binstr *m = emit_b(b, BK_PUSH, node);
+    if (!m)
+        return -1;
+    m->nsrc = 1;
+    m->src[0] = b->refs[b->nrefs - 1 - depth];
+    m->stype[0] = b->rtypes[b->nrefs - 1 - depth];
+    m->aux = (uint8_t)side;
+    if (++b->masks + 1 > b->plan->nmasks)
+        b->plan->nmasks = b->masks + 1;
+    return 0;
+}
+
+static int pop_mask(builder *b, uint32_t node)
+{
+    b->masks--;
+    return emit_b(b, BK_POP, node) ? 0 : -1;
+}
+
+/* add/sub of the product just computed (nothing ran since, so the
+ * product's operands are intact): the product's instruction becomes the
+ * fused one and writes the sum into the product's buffer. */
+static int fuse_muladd(builder *b, jc_op op)
+{
+    pass_plan *p = b->plan;
+    binstr *m = &p->bi[p->nbi - 1];
+    if (m->kind != BK_OP || m->op != OP_MUL || m->type != JC_F64)
+        return 0;
+    uint32_t base = b->nrefs - 2, l = b->refs[base], r = b->refs[base + 1];
+    int k;
+    if (REF_KIND(l) == REF_BUFFER && l == m->dst)
+        k = 0;
+    else if (REF_KIND(r) == REF_BUFFER && r == m->dst)
+        k = 1;
+    else
+        return 0;
+    if (REF_KIND(m->src[0]) == REF_SCALAR) { /* the scalar factor second */
+        uint32_t s = m->src[0];
+        m->src[0] = m->src[1];
+        m->src[1] = s;
+    }
+    uint32_t z = k ? l : r;
+    m->op = op == OP_ADD ? BOP_MULADD : k == 0 ? BOP_MULSUB : BOP_SUBMUL;
+    m->src[2] = z;
+    m->stype[2] = JC_F64;
+    m->nsrc = 3;
+    b->nrefs = base;
+    if (release_ref(b, z) < 0 || push_ref(b, m->dst, JC_F64) < 0)
+        return -1;
+    return 1;
+}
+
+/* if(x cmp y, a, b) with x and y read in place (columns or scalars, so the
+ * branches' code cannot have overwritten them): the comparison is dropped
+ * and one select-by-comparison instruction computes the if. */
+static int fuse_select(builder *b, uint32_t node, unsigned type)
+{
+    pass_plan *p = b->plan;
+    uint32_t base = b->nrefs - 3, c = b->refs[base];
+    if (type == JC_BOOL || REF_KIND(c) != REF_BUFFER)
+        return 0;
+    binstr *cm = &p->bi[b->producer[c]];
+    if (cm->kind != BK_OP || !is_comparison(cm->op) || cm->ktype == JC_BOOL ||
+        REF_KIND(cm->src[0]) == REF_BUFFER || REF_KIND(cm->src[1]) == REF_BUFFER)
+        return 0;
+    binstr sel = {.kind = BK_OP, .op = BOP_SELCMP, .aux = cm->op, .type = (uint8_t)type,
+                  .ktype = cm->ktype, .nsrc = 4, .node = node, .out = b->out};
+    sel.src[0] = cm->src[0];
+    sel.src[1] = cm->src[1];
+    sel.stype[0] = sel.stype[1] = cm->ktype;
+    cm->fused = 1;
+    for (uint32_t k = 1; k < 3; k++) {
+        uint32_t ref = b->refs[base + k];
+        if (REF_KIND(ref) == REF_SCALAR) { /* the branches must be vectors */
+            binstr *f = emit_b(b, BK_FILL, node);
+            if (!f)
+                return -1;
+            f->type = b->rtypes[base + k];
+            f->nsrc = 1;
+            f->src[0] = ref;
+            f->stype[0] = f->type;
+            if (alloc_buf(b, &ref) < 0)
+                return -1;
+            f->dst = ref;
+        }
+        sel.src[k + 1] = ref;
+        sel.stype[k + 1] = b->rtypes[base + k];
+    }
+    binstr *in = emit_b(b, BK_OP, node);
+    if (!in)
+        return -1;
+    *in = sel;
+    if (alloc_buf(b, &in->dst) < 0)
+        return -1;
+    b->nrefs = base;
+    for (uint32_t k = 0; k < 3; k++)
+        if (release_ref(b, k ? in->src[k + 1] : c) < 0)
+            return -1;
+    return push_ref(b, in->dst, (uint8_t)type) < 0 ? -1 : 1;
+}
+
+/* 1 when a fused instruction computed the node, 0 when none applies. */
+static int fuse(builder *b, jc_op op, unsigned type, uint32_t node)
+{
+    if (!b->plan->nbi)
+        return 0;
+    if ((op == OP_ADD || op == OP_SUB) && type == JC_F64)
+        return fuse_muladd(b, op);
+    if (op == OP_IF)
+        return fuse_select(b, node, type);
+    return 0;
 }
 
 /* The node's own instruction, once all its kids are compiled. */
@@ -172,6 +341,11 @@ static int compile_node(builder *b, const frame *f)
 
     if (nargs > 3 || nargs > b->nrefs)
         return -2;
+    if (lazy && pop_mask(b, f->node) < 0)
+        return -1;
+    int fused = fuse(b, op, nd->type, f->node);
+    if (fused)
+        return fused < 0 ? -1 : 0;
     binstr *bi = emit_b(b, BK_OP, f->node);
     if (!bi)
         return -1;
@@ -180,13 +354,21 @@ static int compile_node(builder *b, const frame *f)
     bi->ktype = in->ktype;
     bi->nsrc = (uint8_t)nargs;
     uint32_t base = b->nrefs - nargs;
+    int nscalar = 0;
     for (uint32_t k = 0; k < nargs; k++) {
         bi->src[k] = b->refs[base + k];
         bi->stype[k] = b->rtypes[base + k];
+        nscalar += REF_KIND(bi->src[k]) == REF_SCALAR;
     }
+    /* one scalar operand goes to the kernels that take one as it is */
+    int scalar_ok = nargs == 2 && nscalar == 1 && takes_scalar(op, in->ktype);
+    for (uint32_t k = 0; k < nargs; k++)
+        if (operand(b, &bi, k, scalar_ok) < 0)
+            return -1;
     /* the result never shares a buffer with an operand, so kernels may
      * assume no aliasing (restrict) */
-    bi->dst = alloc_buf(b);
+    if (alloc_buf(b, &bi->dst) < 0)
+        return -1;
     b->nrefs = base;
     for (uint32_t k = 0; k < nargs; k++)
         if (release_ref(b, bi->src[k]) < 0)
@@ -194,11 +376,18 @@ static int compile_node(builder *b, const frame *f)
     return push_ref(b, bi->dst, nd->type);
 }
 
-/* The jump emitted between kid `k - 1` and kid `k` of an if/and/or. */
+/* The jump emitted between kid `k - 1` and kid `k` of an if/and/or, and
+ * the masks of its lazy sides. */
 static int compile_control(builder *b, frame *f, jc_op op, uint32_t k)
 {
     pass_plan *p = b->plan;
     pinstr *in;
+    if (op == OP_IF && k == 1 && push_mask(b, f->node, 0, 1) < 0)
+        return -1;
+    if (op == OP_IF && k == 2 && (pop_mask(b, f->node) < 0 || push_mask(b, f->node, 1, 0) < 0))
+        return -1;
+    if ((op == OP_AND || op == OP_OR) && k == 1 && push_mask(b, f->node, 0, op == OP_AND) < 0)
+        return -1;
     if (op == OP_IF && k == 1) {
         if (!(in = emit_p(b, PC_BRANCH, f->node)))
             return -1;
@@ -223,6 +412,7 @@ static int compile_output(builder *b, uint32_t out, uint32_t k, frame **frames,
                           uint32_t *frames_cap)
 {
     const jc_tree *t = b->t;
+    pass_plan *p = b->plan;
     if (out >= t->nnodes)
         return -2;
     uint32_t nframes = 0;
@@ -265,16 +455,27 @@ static int compile_output(builder *b, uint32_t out, uint32_t k, frame **frames,
     st->type = t->nodes[out].type;
     st->a = k;
     b->sp--;
-    binstr *bs = emit_b(b, BK_STORE, out);
-    if (!bs || b->nrefs != 1)
-        return bs ? -2 : -1;
-    bs->type = t->nodes[out].type;
-    bs->dst = k;
-    bs->nsrc = 1;
-    bs->src[0] = b->refs[0];
-    bs->stype[0] = b->rtypes[0];
+    if (b->nrefs != 1)
+        return -2;
+    uint32_t ref = b->refs[0];
     b->nrefs = 0;
-    return release_ref(b, bs->src[0]);
+    binstr *last = p->nbi ? &p->bi[p->nbi - 1] : NULL;
+    if (REF_KIND(ref) == REF_BUFFER && last && last->kind == BK_OP && last->dst == ref) {
+        /* the output's own instruction writes the output */
+        last->dst = REF_OUTPUT | k;
+        last->canon = last->type == JC_F64;
+        return release_ref(b, ref);
+    }
+    binstr *bs = emit_b(b, BK_STORE, out);
+    if (!bs)
+        return -1;
+    bs->type = t->nodes[out].type;
+    bs->dst = REF_OUTPUT | k;
+    bs->canon = bs->type == JC_F64;
+    bs->nsrc = 1;
+    bs->src[0] = ref;
+    bs->stype[0] = b->rtypes[0];
+    return release_ref(b, ref);
 }
 
 int plan_build(pass_plan *plan, const jc_tree *t, const uint32_t *outs,
@@ -292,8 +493,10 @@ int plan_build(pass_plan *plan, const jc_tree *t, const uint32_t *outs,
         goto done;
     }
     plan->nout = nout;
+    plan->nmasks = 1;
     for (uint32_t k = 0; k < nout; k++) {
         plan->seg[k] = plan->npi;
+        b.out = k;
         if ((rc = compile_output(&b, outs[k], k, &frames, &frames_cap)) < 0)
             goto done;
     }
@@ -303,6 +506,7 @@ done:
     mem_free(b.refs);
     mem_free(b.rtypes);
     mem_free(b.free_bufs);
+    mem_free(b.producer);
     return rc;
 }
 

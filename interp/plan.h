@@ -7,7 +7,11 @@
  *    so that if/and/or evaluate lazily;
  *  - `bi`, for the block evaluator (block_exec.h): one instruction per node
  *    that computes a whole block of rows into a scratch buffer, both sides
- *    of every if/and/or included, reading columns in place.
+ *    of every if/and/or included, reading columns in place and scalars as
+ *    scalars; the last instruction of an output writes the output itself.
+ *    Mask instructions around each lazy side let the "checked" mode tell
+ *    which rows take it, so that a lane fault on a side a row does not take
+ *    is no fault (block_exec.h).
  *
  * Both lists stop at aggregate nodes: inside a pass an aggregate is a
  * scalar read (its value is in the scalar table), never descended into.
@@ -49,13 +53,40 @@ typedef struct pinstr {
 
 /* Block instructions. */
 enum bkind {
-    BK_FILL, /* dst[0..n) = scalar slot src[0] */
+    BK_FILL, /* dst[0..n) = the scalar src[0] (materialised for a kernel
+                that has no scalar form) */
     BK_OP,   /* dst = op(src...) elementwise */
-    BK_STORE /* output dst = src[0] (f64 NaNs canonicalised) */
+    BK_STORE,/* output = src[0] (a column read in place, or a scalar) */
+    BK_PUSH, /* checked mode: rows active inside a lazy branch: the current
+                mask and (src[0] != 0) == aux */
+    BK_POP   /* checked mode: back to the enclosing mask */
 };
 
-/* An operand reference: a scratch buffer index, or a column read in place. */
-#define REF_COLUMN 0x80000000u
+/* Fused block ops (binstr.op beyond jc_op), so that the commonest shapes
+ * take one pass over the block instead of two. Each computes exactly what
+ * its two ops compute (two roundings, no FMA):
+ *   BOP_MULADD  x*y + z     (add(mul(x, y), z) or add(z, mul(x, y)))
+ *   BOP_MULSUB  x*y - z
+ *   BOP_SUBMUL  z - x*y
+ *   BOP_SELCMP  (x cmp y) ? a : b   (if(cmp(x, y), a, b); cmp in `aux`,
+ *               x and y columns or scalars, a and b 8-byte values) */
+enum {
+    BOP_MULADD = OP_COUNT_ + 1,
+    BOP_MULSUB,
+    BOP_SUBMUL,
+    BOP_SELCMP
+};
+
+/* An operand or result reference: kind in the top two bits, index below.
+ * Scratch buffers and outputs are written; columns are read in place;
+ * scalars (constants, aggregate values) are read as one value, which the
+ * f64 binary kernels take as is (no fill). */
+#define REF_BUFFER 0x00000000u
+#define REF_COLUMN 0x40000000u
+#define REF_SCALAR 0x80000000u
+#define REF_OUTPUT 0xC0000000u
+#define REF_KIND(r) ((r) & 0xC0000000u)
+#define REF_INDEX(r) ((r) & 0x3FFFFFFFu)
 
 typedef struct binstr {
     uint8_t kind;     /* BK_* */
@@ -63,10 +94,16 @@ typedef struct binstr {
     uint8_t type;     /* jc_type of the result (BK_STORE: of the output) */
     uint8_t ktype;    /* jc_type of operand 0 */
     uint8_t nsrc;
-    uint8_t stype[3]; /* jc_type of each operand */
+    uint8_t canon;    /* dst is an f64 output: canonicalise NaNs */
+    uint8_t aux;      /* BOP_SELCMP: the comparison's jc_op; BK_PUSH: 1 for
+                         the then side, 0 for the else side */
+    uint8_t fused;    /* computed by a later fused instruction: skipped,
+                         except in checked mode (its value is a mask) */
+    uint32_t out;     /* the output whose code this is */
+    uint8_t stype[4]; /* jc_type of each operand */
     uint32_t node;
-    uint32_t dst;     /* buffer index; BK_STORE: output index */
-    uint32_t src[3];  /* refs; BK_FILL: src[0] is the scalar slot */
+    uint32_t dst;     /* ref: a buffer or an output */
+    uint32_t src[4];  /* refs */
 } binstr;
 
 typedef struct pass_plan {
@@ -78,6 +115,7 @@ typedef struct pass_plan {
     binstr *bi;
     uint32_t nbi;
     uint32_t nbufs; /* scratch buffers the block list needs */
+    uint32_t nmasks; /* deepest if/and/or nesting + 1 (checked mode) */
 } pass_plan;
 
 /* Compiles the subtrees of outs[0..nout) (each ending in a store to output

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "interp/block.h"
 #include "interp/evalop.h"
 #include "interp/interp.h"
 #include "interp/numeric.h"
@@ -177,56 +178,137 @@ void vm_fault_error(const vm *m, const vm_fault *f, jc_error *err)
     }
 }
 
-/* Shared by both precise entry points. errs: one per output (each mode)
- * or just errs[0] (first fault overall). */
+/* The plan of a pass, or -1 with err. */
+static int plan_or_error(pass_plan *plan, const jc_tree *t, unsigned pass, jc_error *err)
+{
+    int rc = plan_build_pass(plan, t, pass);
+    if (rc == 0)
+        return 0;
+    plan_free(plan);
+    if (rc == -1)
+        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling pass %u",
+                         pass);
+    return error_set(err, JC_INTERNAL, 0, -1, "malformed tree in pass %u", pass);
+}
+
+/* Row-by-row evaluation of rows [begin, end) of outputs [k0, k1); each mode:
+ * errs[k] per output, and outputs in done[] are skipped and set when they
+ * fault; else errs[0] gets the first fault. Returns the number of outputs
+ * that faulted (each mode), or -1 on a fault (else) or an internal one. */
+static int run_rows(vm *m, size_t begin, size_t end, uint32_t k0, uint32_t k1,
+                    jc_error *errs, uint8_t *done)
+{
+    int nfaulted = 0;
+    for (size_t row = begin; row < end; row++) {
+        for (uint32_t k = k0; k < k1; k++) {
+            if (done && done[k])
+                continue;
+            vm_fault f;
+            if (vm_run(m, k, row, &f) == 0)
+                continue;
+            if (!done || f.code == JC_INTERNAL) {
+                vm_fault_error(m, &f, errs);
+                return -1;
+            }
+            vm_fault_error(m, &f, &errs[k]);
+            done[k] = 1;
+            nfaulted++;
+        }
+    }
+    return nfaulted;
+}
+
+int interp_precise_rows(const jc_tree *t, unsigned pass, const jc_block_io *io,
+                        const jc_scalar_state *states, size_t begin, size_t end,
+                        jc_error *errs, int each)
+{
+    pass_plan plan;
+    if (plan_or_error(&plan, t, pass, errs) < 0)
+        return -1;
+    vm m = {.t = t, .plan = &plan, .cols = io->cols, .scalars = io->scalars,
+            .states = states, .outs = io->outs, .begin = begin};
+    m.stack = mem_alloc(((size_t)plan.depth + 1) * sizeof *m.stack);
+    uint8_t *done = each ? mem_calloc(plan.nout + 1, 1) : NULL;
+    int rc;
+    if (!m.stack || (each && !done)) {
+        rc = error_set(errs, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+    } else {
+        if (each)
+            for (uint32_t k = 0; k < plan.nout; k++)
+                error_clear(&errs[k]);
+        rc = run_rows(&m, begin, end, 0, plan.nout, errs, done);
+    }
+    mem_free(m.stack);
+    mem_free(done);
+    plan_free(&plan);
+    return rc;
+}
+
+/*
+ * The precise path: each block of rows runs through the block kernels in
+ * checked mode (block.h), which computes every output and says, per output,
+ * the first row where a fault really happens (on a side that row takes).
+ * Only at such a row does the row-by-row evaluator run, to find which fault
+ * comes first in evaluation order. So a guarded expression whose guard
+ * fires in every block (`if(b != 0, a // b, 0)`) costs two block runs, not
+ * a walk per row.
+ */
 static int run_precise(const jc_tree *t, unsigned pass, const jc_block_io *io,
                        const jc_scalar_state *states, size_t begin, size_t end,
                        jc_error *errs, int each)
 {
     pass_plan plan;
-    int rc = plan_build_pass(&plan, t, pass);
-    if (rc < 0) {
-        plan_free(&plan);
-        if (rc == -1)
-            return error_set(errs, JC_OUT_OF_MEMORY, 0, -1,
-                             "out of memory compiling pass %u", pass);
-        return error_set(errs, JC_INTERNAL, 0, -1, "malformed tree in pass %u", pass);
-    }
+    if (plan_or_error(&plan, t, pass, errs) < 0)
+        return -1;
+    block_scratch sc = {0};
     vm m = {.t = t, .plan = &plan, .cols = io->cols, .scalars = io->scalars,
             .states = states, .outs = io->outs, .begin = begin};
     m.stack = mem_alloc(((size_t)plan.depth + 1) * sizeof *m.stack);
-    uint8_t *done = each ? mem_calloc(plan.nout + 1, 1) : NULL;
-    if (!m.stack || (each && !done)) {
-        mem_free(m.stack);
-        mem_free(done);
-        plan_free(&plan);
-        return error_set(errs, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+    uint8_t *done = mem_calloc(plan.nout + 1, 1);
+    int nfaulted = 0;
+    if (!m.stack || !done || block_scratch_init(&sc, plan.nbufs, plan.nmasks, plan.nout) < 0) {
+        nfaulted = error_set(errs, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+        goto out;
     }
     if (each)
         for (uint32_t k = 0; k < plan.nout; k++)
             error_clear(&errs[k]);
-
-    int nfaulted = 0;
-    for (size_t row = begin; row < end; row++) {
-        for (uint32_t k = 0; k < plan.nout; k++) {
-            if (each && done[k])
-                continue;
-            vm_fault f;
-            if (vm_run(&m, k, row, &f) == 0)
-                continue;
-            if (!each || f.code == JC_INTERNAL) {
-                vm_fault_error(&m, &f, errs);
+    block_exec_fn exec = block_best()->exec;
+    const mathfn_set *math = mathfn_best();
+    block_check chk = {states, sc.masks, sc.first};
+    for (size_t row = begin; row < end; row += JC_BLOCK_ROWS) {
+        size_t n = end - row < JC_BLOCK_ROWS ? end - row : JC_BLOCK_ROWS;
+        for (uint32_t k = 0; k < plan.nout; k++)
+            sc.first[k] = SIZE_MAX;
+        if (exec(&plan, sc.bufs, io, math, row, n, row - begin, &chk) == 0)
+            continue;
+        if (!each) {
+            size_t first = SIZE_MAX;
+            for (uint32_t k = 0; k < plan.nout; k++)
+                first = sc.first[k] < first ? sc.first[k] : first;
+            /* the evaluator meets the fault at that row (and would go on
+             * if it did not, to stay right whatever) */
+            if (first != SIZE_MAX &&
+                run_rows(&m, row + first, row + n, 0, plan.nout, errs, NULL) < 0) {
                 nfaulted = -1;
                 goto out;
             }
-            vm_fault_error(&m, &f, &errs[k]);
-            done[k] = 1;
-            nfaulted++;
+            continue;
         }
-        if (each && nfaulted == (int)plan.nout)
-            break;
+        for (uint32_t k = 0; k < plan.nout; k++) {
+            if (done[k] || sc.first[k] == SIZE_MAX)
+                continue;
+            /* this output alone, from its first faulting row */
+            int rc = run_rows(&m, row + sc.first[k], row + n, k, k + 1, errs, done);
+            if (rc < 0) {
+                nfaulted = -1;
+                goto out;
+            }
+            nfaulted += rc;
+        }
     }
 out:
+    block_scratch_free(&sc);
     mem_free(m.stack);
     mem_free(done);
     plan_free(&plan);

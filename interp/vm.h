@@ -41,6 +41,13 @@ typedef struct vm_fault {
  * Returns 0, or -1 with *f. */
 int vm_run(vm *m, uint32_t k, size_t row, vm_fault *f);
 
+/* The precise path done row by row only (no block run first): the
+ * reference the tests hold interp_precise[_each] to. each: as
+ * interp_precise_each, else as interp_precise. */
+int interp_precise_rows(const jc_tree *t, unsigned pass, const jc_block_io *io,
+                        const jc_scalar_state *states, size_t begin, size_t end,
+                        jc_error *errs, int each);
+
 /* Fills err from a fault with a message a person understands. */
 void vm_fault_error(const vm *m, const vm_fault *f, jc_error *err);
 

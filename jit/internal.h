@@ -24,8 +24,15 @@ typedef struct jit_item {
     uint32_t hole;
 } jit_item;
 
-/* What a pointer register holds for the whole run. */
-enum { PREG_NONE = 0, PREG_COLUMN, PREG_OUTPUT };
+/* What a pointer register or context slot holds for the whole run. */
+enum { PREG_NONE = 0, PREG_COLUMN, PREG_OUTPUT, PREG_SCALAR };
+
+/* A context slot a pass reads, filled by the runner. */
+typedef struct jit_slot {
+    uint32_t off;   /* byte offset in the context */
+    uint8_t kind;   /* PREG_COLUMN, PREG_OUTPUT or PREG_SCALAR */
+    uint32_t index; /* column slot, output, or scalar slot */
+} jit_slot;
 
 typedef struct jit_pass {
     /* code */
@@ -44,6 +51,9 @@ typedef struct jit_pass {
     /* columns this pass reads (for the padded tail copy) */
     uint32_t ncols_used;
     uint32_t *cols_used;
+    /* context slots this pass reads (not the pointer registers) */
+    uint32_t nslots;
+    jit_slot *slots;
 } jit_pass;
 
 /* The pool: code memory plus, per stencil set, the read-only data and GOT
@@ -69,7 +79,7 @@ struct jit_code {
     unsigned npasses;
     jit_pass *passes;
     uint32_t ncolumns;
-    uint8_t *col_size; /* per column slot: 8, or 1 for bool */
+    uint8_t *col_type; /* per column slot: jc_type */
     uint32_t nscalars;
     const char **names; /* chain for explain */
     size_t nnames;
@@ -80,10 +90,16 @@ const jc_stencil_set *jit_isa_set(jit_isa isa);
 
 /* lower.c: the stencil chain of pass p. items must have room for
  * lower_max_items(t) entries; *nitems receives the count and *loop the
- * index of the loop head. Fills the plan fields of *pass (not code_*). */
+ * index of the loop head. Fills the plan fields of *pass (not code_*);
+ * pass->cols_used must have room for t->ncolumns entries and pass->slots
+ * for lower_max_slots(t). order: t->nnodes entries of scratch; marks:
+ * t->ncolumns + t->nconsts + t->naggs entries, zero before the first pass
+ * and kept between passes. */
 size_t lower_max_items(const jc_tree *t);
+size_t lower_max_slots(const jc_tree *t);
 int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
-               size_t *loop, jit_pass *pass, uint32_t *scratch, jc_error *err);
+               size_t *loop, jit_pass *pass, uint32_t *order, uint32_t *marks,
+               jc_error *err);
 /* The stencil that computes node n (the first depth variant), and its shape
  * letter ('P', 'U', 'B', 'T'); -1 when none exists. */
 int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape);
@@ -93,6 +109,6 @@ int pool_common(jit_pool *pool, jit_isa isa, uintptr_t *rodata_x, uintptr_t *got
                 jc_error *err);
 
 /* perfmap.c */
-void perfmap_note(uintptr_t start, size_t len, const char *what);
+void perfmap_note(uintptr_t start, size_t len, const char *isa, unsigned pass);
 
 #endif /* JC_JIT_INTERNAL_H */

@@ -154,9 +154,10 @@ static void code_free_arrays(jit_code *c)
         for (unsigned p = 0; p < c->npasses; p++) {
             mem_free(c->passes[p].out_size);
             mem_free(c->passes[p].cols_used);
+            mem_free(c->passes[p].slots);
         }
     mem_free(c->passes);
-    mem_free(c->col_size);
+    mem_free(c->col_type);
     mem_free(c->names);
 }
 
@@ -176,8 +177,10 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     size_t max_items = lower_max_items(t) + 8 * (size_t)t->npasses;
     jit_item *items = mem_alloc(max_items * sizeof *items);
     uint32_t *order = mem_alloc(((size_t)t->nnodes + 1) * sizeof *order);
+    uint32_t *marks = mem_calloc((size_t)t->ncolumns + t->nconsts + t->naggs + 1,
+                                 sizeof *marks);
     size_t *ranges = mem_alloc(((size_t)t->npasses * 3 + 1) * sizeof *ranges);
-    if (!c || !items || !order || !ranges)
+    if (!c || !items || !order || !marks || !ranges)
         goto oom;
     c->pool = pool;
     c->isa = isa;
@@ -186,11 +189,11 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     c->ncolumns = t->ncolumns;
     c->nscalars = t->nconsts + t->naggs;
     c->passes = mem_calloc(t->npasses ? t->npasses : 1, sizeof *c->passes);
-    c->col_size = mem_alloc(t->ncolumns ? t->ncolumns : 1);
-    if (!c->passes || !c->col_size)
+    c->col_type = mem_alloc(t->ncolumns ? t->ncolumns : 1);
+    if (!c->passes || !c->col_type)
         goto oom;
     for (uint32_t s = 0; s < t->ncolumns; s++)
-        c->col_size[s] = t->columns[s].type == JC_BOOL ? 1 : 8;
+        c->col_type[s] = t->columns[s].type;
 
     /* lower every pass into one item array */
     size_t nitems = 0;
@@ -199,13 +202,14 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
         const jc_pass *tp = &t->passes[p];
         ps->out_size = mem_alloc(tp->nout ? tp->nout : 1);
         ps->cols_used = mem_alloc((t->ncolumns ? t->ncolumns : 1) * sizeof(uint32_t));
-        if (!ps->out_size || !ps->cols_used)
+        ps->slots = mem_alloc(lower_max_slots(t) * sizeof(jit_slot));
+        if (!ps->out_size || !ps->cols_used || !ps->slots)
             goto oom;
         for (uint32_t k = 0; k < tp->nout; k++)
             ps->out_size[k] =
                 t->nodes[t->pass_outs[tp->first_out + k]].type == JC_BOOL ? 1 : 8;
         size_t n, loop;
-        if (lower_pass(t, p, items + nitems, &n, &loop, ps, order, err) < 0)
+        if (lower_pass(t, p, items + nitems, &n, &loop, ps, order, marks, err) < 0)
             goto fail;
         ranges[3 * p] = nitems;
         ranges[3 * p + 1] = n;
@@ -233,7 +237,7 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
         }
         c->passes[p].code_off = (uint32_t)start;
         c->passes[p].code_len = (uint32_t)(pos - start);
-        perfmap_note(c->x + start, pos - start, jc_stencil_names[items[ranges[3 * p] + 1].id]);
+        perfmap_note(c->x + start, pos - start, set->isa, p);
     }
 
     /* the chain for explain */
@@ -250,6 +254,7 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     }
     mem_free(items);
     mem_free(order);
+    mem_free(marks);
     mem_free(ranges);
     return c;
 oom:
@@ -257,6 +262,7 @@ oom:
 fail:
     mem_free(items);
     mem_free(order);
+    mem_free(marks);
     mem_free(ranges);
     if (c) {
         if (c->held)

@@ -19,5 +19,11 @@ void jc_lane_mod_i64(jc_ctx *c, unsigned lanes);
 void jc_lane_mod_f64(jc_ctx *c, unsigned lanes);
 void jc_lane_fmod(jc_ctx *c, unsigned lanes);
 void jc_lane_round2(jc_ctx *c, unsigned lanes);
+/* SLEEF's corners (interp/mathfn.h): tmp[0] (and tmp[1]) the operands,
+ * tmp[3] SLEEF's result, replaced in the lanes that need the repair. */
+void jc_lane_fix_log1p(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_sinh(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_cosh(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_hypot(jc_ctx *c, unsigned lanes);
 
 #endif /* JC_JIT_LANES_H */

@@ -225,8 +225,124 @@ static int store_stencil(int preg, uint8_t type)
     return tab[preg + 1];
 }
 
+/* The fused form of binary stencil `base` whose right operand comes from
+ * memory: form 0 a scalar slot, 1 a column from a context slot, 2 + k a
+ * column in pointer register k. -1 when there is none. */
+static int fused_stencil(int base, int form)
+{
+#define SIX(OP)                                                           \
+    {JC_ST_##OP##S_F64, JC_ST_##OP##C_F64, JC_ST_##OP##P0_F64,           \
+     JC_ST_##OP##P1_F64, JC_ST_##OP##P2_F64, JC_ST_##OP##P3_F64}
+    static const int add[6] = SIX(ADD), sub[6] = SIX(SUB), mul[6] = SIX(MUL),
+                     div[6] = SIX(DIV);
+#undef SIX
+    switch (base) {
+    case JC_ST_ADD_F64: return add[form];
+    case JC_ST_SUB_F64: return sub[form];
+    case JC_ST_MUL_F64: return mul[form];
+    case JC_ST_DIV_F64: return div[form];
+    default: break;
+    }
+    if (form != 0)
+        return -1;
+    switch (base) {
+    case JC_ST_EQ_F64: return JC_ST_EQS_F64;
+    case JC_ST_NE_F64: return JC_ST_NES_F64;
+    case JC_ST_LT_F64: return JC_ST_LTS_F64;
+    case JC_ST_LE_F64: return JC_ST_LES_F64;
+    case JC_ST_GT_F64: return JC_ST_GTS_F64;
+    case JC_ST_GE_F64: return JC_ST_GES_F64;
+    case JC_ST_EQ_I64: return JC_ST_EQS_I64;
+    case JC_ST_NE_I64: return JC_ST_NES_I64;
+    case JC_ST_LT_I64: return JC_ST_LTS_I64;
+    case JC_ST_LE_I64: return JC_ST_LES_I64;
+    case JC_ST_GT_I64: return JC_ST_GTS_I64;
+    case JC_ST_GE_I64: return JC_ST_GES_I64;
+    default: return -1;
+    }
+}
+
+typedef struct lowering {
+    const jc_tree *t;
+    jit_pass *pass;
+    uint32_t *marks;
+    uint32_t epoch;  /* pass + 1: a mark equal to it is listed already */
+    unsigned nreg;
+} lowering;
+
+static int preg_of(const lowering *L, int kind, uint32_t index)
+{
+    for (unsigned r = 0; r < L->nreg; r++)
+        if (L->pass->preg_kind[r] == kind && L->pass->preg_index[r] == index)
+            return (int)r;
+    return -1;
+}
+
+/* Lists a context slot the runner must fill (once per pass). */
+static void use_slot(lowering *L, int kind, uint32_t index, uint32_t off)
+{
+    if (kind != PREG_OUTPUT) {
+        uint32_t m = kind == PREG_COLUMN ? index : L->t->ncolumns + index;
+        if (L->marks[m] == L->epoch)
+            return;
+        L->marks[m] = L->epoch;
+    }
+    jit_slot *s = &L->pass->slots[L->pass->nslots++];
+    s->off = off;
+    s->kind = (uint8_t)kind;
+    s->index = index;
+}
+
+/* A leaf as a memory operand: its fused form index (see fused_stencil)
+ * and hole, recording the slot it reads. -1 if it cannot be one. */
+static int leaf_form(lowering *L, uint32_t n, uint32_t *hole, int record)
+{
+    const jc_node *nd = &L->t->nodes[n];
+    if (nd->type == JC_BOOL || nd->nargs)
+        return -1;
+    if (nd->op == OP_COLUMN) {
+        int r = preg_of(L, PREG_COLUMN, nd->slot);
+        *hole = L->pass->col_off + 8 * nd->slot;
+        if (r >= 0)
+            return 2 + r;
+        if (record)
+            use_slot(L, PREG_COLUMN, nd->slot, *hole);
+        return 1;
+    }
+    if (nd->op == OP_CONST || is_aggregate(nd)) {
+        uint32_t slot = nd->op == OP_CONST ? nd->slot : L->t->nconsts + nd->slot;
+        *hole = L->pass->scalar_off + 8 * slot;
+        if (record)
+            use_slot(L, PREG_SCALAR, slot, *hole);
+        return 0;
+    }
+    return -1;
+}
+
+/* The fused stencil for node `op` when its right operand is the leaf
+ * `leaf` just before it in evaluation order; -1 if none. */
+static int fusion(lowering *L, uint32_t op, uint32_t leaf)
+{
+    const jc_node *nd = &L->t->nodes[op];
+    if (nd->nargs != 2 || tree_kid(L->t, op, 1) != leaf)
+        return -1;
+    char shape;
+    int base = lower_node_stencil(L->t, op, &shape);
+    uint32_t hole;
+    int form = leaf_form(L, leaf, &hole, 0);
+    if (base < 0 || form < 0)
+        return -1;
+    return fused_stencil(base, form);
+}
+
+size_t lower_max_slots(const jc_tree *t)
+{
+    return (size_t)t->ncolumns + t->nconsts + t->naggs + t->npass_outs + 1;
+}
+
 int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
-               size_t *loop, jit_pass *pass, uint32_t *order, jc_error *err)
+               size_t *loop, jit_pass *pass, uint32_t *order, uint32_t *marks,
+               jc_error *err)
 {
     const jc_pass *ps = &t->passes[p];
     uint32_t nscalars = t->nconsts + t->naggs;
@@ -236,13 +352,14 @@ int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
     uint32_t spill_off = (pass->scalar_off + 8 * nscalars + 63) & ~63u;
     pass->nout = ps->nout;
     pass->ncols_used = 0;
+    pass->nslots = 0;
     memset(pass->preg_kind, 0, sizeof pass->preg_kind);
+    lowering L = {t, pass, marks, p + 1, 0};
 
     /* Pointer registers: outputs first, then columns by first use. */
-    unsigned nreg = 0;
-    for (uint32_t k = 0; k < ps->nout && nreg < JC_PTR_REGS; k++) {
-        pass->preg_kind[nreg] = PREG_OUTPUT;
-        pass->preg_index[nreg++] = k;
+    for (uint32_t k = 0; k < ps->nout && L.nreg < JC_PTR_REGS; k++) {
+        pass->preg_kind[L.nreg] = PREG_OUTPUT;
+        pass->preg_index[L.nreg++] = k;
     }
     for (uint32_t k = 0; k < ps->nout; k++) {
         size_t cnt = pass_nodes(t, t->pass_outs[ps->first_out + k], order);
@@ -256,9 +373,9 @@ int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
             if (u < pass->ncols_used)
                 continue;
             pass->cols_used[pass->ncols_used++] = nd->slot;
-            if (nreg < JC_PTR_REGS) {
-                pass->preg_kind[nreg] = PREG_COLUMN;
-                pass->preg_index[nreg++] = nd->slot;
+            if (L.nreg < JC_PTR_REGS) {
+                pass->preg_kind[L.nreg] = PREG_COLUMN;
+                pass->preg_index[L.nreg++] = nd->slot;
             }
         }
     }
@@ -272,34 +389,42 @@ int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
         for (size_t j = 0; j < cnt; j++) {
             uint32_t n = order[j];
             const jc_node *nd = &t->nodes[n];
-            char shape;
-            int id, rc;
-            if (nd->op == OP_COLUMN) {
-                int preg = -1;
-                for (unsigned r = 0; r < nreg; r++)
-                    if (pass->preg_kind[r] == PREG_COLUMN && pass->preg_index[r] == nd->slot)
-                        preg = (int)r;
-                rc = apply(&e, load_stencil(preg, nd->type), 'P',
-                           pass->col_off + 8 * nd->slot);
+            int rc;
+            uint32_t hole;
+            if (j + 1 < cnt && fusion(&L, order[j + 1], n) >= 0) {
+                /* the next operator reads this leaf from memory */
+                int id = fusion(&L, order[j + 1], n);
+                leaf_form(&L, n, &hole, 1);
+                rc = apply(&e, id, 'U', hole);
+                j++;
+                nd = &t->nodes[order[j]];
+            } else if (nd->op == OP_COLUMN) {
+                int preg = preg_of(&L, PREG_COLUMN, nd->slot);
+                hole = pass->col_off + 8 * nd->slot;
+                if (preg < 0)
+                    use_slot(&L, PREG_COLUMN, nd->slot, hole);
+                rc = apply(&e, load_stencil(preg, nd->type), 'P', hole);
             } else if (nd->op == OP_CONST || is_aggregate(nd)) {
                 uint32_t slot = nd->op == OP_CONST ? nd->slot : t->nconsts + nd->slot;
+                hole = pass->scalar_off + 8 * slot;
+                use_slot(&L, PREG_SCALAR, slot, hole);
                 rc = apply(&e, nd->type == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64, 'P',
-                           pass->scalar_off + 8 * slot);
+                           hole);
             } else {
-                id = lower_node_stencil(t, n, &shape);
+                char shape;
+                int id = lower_node_stencil(t, n, &shape);
                 rc = id < 0 ? -1 : apply(&e, id, shape, 0);
             }
             if (rc < 0)
                 return error_set(err, JC_INTERNAL, nd->pos, -1,
                                  "the JIT has no stencil for `%s` here", node_name(nd->op));
         }
-        int preg = -1;
-        for (unsigned r = 0; r < nreg; r++)
-            if (pass->preg_kind[r] == PREG_OUTPUT && pass->preg_index[r] == k)
-                preg = (int)r;
+        int preg = preg_of(&L, PREG_OUTPUT, k);
+        uint32_t hole = pass->out_off + 8 * k;
+        if (preg < 0)
+            use_slot(&L, PREG_OUTPUT, k, hole);
         if (e.k + e.base != 1 ||
-            apply(&e, store_stencil(preg, t->nodes[root].type), 'O',
-                  pass->out_off + 8 * k) < 0)
+            apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0)
             return error_set(err, JC_INTERNAL, 0, -1, "malformed pass %u", p);
     }
     put(&e, JC_ST_TAIL, 0);

@@ -15,7 +15,9 @@
  *   T  ternary: v[d] = f(v[d], v[d+1], v[d+2])       d = 0..4
  * Suffixes: 64 = any 8-byte lane (f64 or i64 bits), F64/I64/B = the type.
  * LOADC/STOREC take the column/output pointer from a context slot (hole),
- * LOADPk/STOREPk from pointer register k.
+ * LOADPk/STOREPk from pointer register k. Fused stencils (ADDS_F64,
+ * ADDP1_F64, LTS_I64...) are a binary operator whose right operand is read
+ * from memory instead of the stack: one instruction where there were two.
  */
 #ifndef JC_OPS_STENCIL_LIST_H
 #define JC_OPS_STENCIL_LIST_H
@@ -56,7 +58,17 @@
     X(ATAN2, B) X(HYPOT, B) X(FMOD, B)                                       \
     X(FLOOR, U) X(CEIL, U) X(TRUNC, U) X(ROUND, U) X(ROUND2, B)              \
     X(LEAST_F64, B) X(LEAST_I64, B) X(GREATEST_F64, B) X(GREATEST_I64, B)    \
-    X(IF, T) X(ISNAN, U) X(ISINF, U) X(ISFINITE, U)
+    X(IF, T) X(ISNAN, U) X(ISINF, U) X(ISFINITE, U)                          \
+    /* fused: the right operand read from memory (a scalar slot S, a column \
+     * from a context slot C, or from pointer register Pk) */               \
+    JC_FUSED6(X, ADD) JC_FUSED6(X, SUB) JC_FUSED6(X, MUL) JC_FUSED6(X, DIV)  \
+    X(EQS_F64, U) X(NES_F64, U) X(LTS_F64, U) X(LES_F64, U) X(GTS_F64, U)    \
+    X(GES_F64, U) X(EQS_I64, U) X(NES_I64, U) X(LTS_I64, U) X(LES_I64, U)    \
+    X(GTS_I64, U) X(GES_I64, U)
+
+#define JC_FUSED6(X, OP)                                                     \
+    X(OP##S_F64, U) X(OP##C_F64, U) X(OP##P0_F64, U) X(OP##P1_F64, U)        \
+    X(OP##P2_F64, U) X(OP##P3_F64, U)
 
 /* Depth variants per shape. */
 #define JC_SHAPE_VARIANTS_S 1

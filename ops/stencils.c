@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "interp/mathfn.h" /* MF_*: where SLEEF's results are repaired */
 #include "ops/ctx.h"
 #include "ops/vec.h"
 
@@ -83,17 +84,6 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 #define KILL_ABOVE_1 KILL_ABOVE_2 KILL(v2);
 #define KILL_ABOVE_0 KILL_ABOVE_1 KILL(v1);
 
-/* Host helpers are compiled without AVX: leave the upper halves clean so
- * their SSE code does not pay for the transition. */
-#if defined(JC_ISA_AVX2) || defined(JC_ISA_AVX512)
-#define CLEAN_UPPER()                                                     \
-    __asm__ volatile("vzeroupper" ::: "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", \
-                     "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", \
-                     "xmm12", "xmm13", "xmm14", "xmm15")
-#else
-#define CLEAN_UPPER() ((void)0)
-#endif
-
 /* ---- stencil shapes ----------------------------------------------------- */
 #define PUSH1(d, NAME, EXPR) \
     STENCIL(NAME##_##d) { v##d = (EXPR); CONTINUE; }
@@ -130,8 +120,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
     STENCIL(NAME##_##d)                          \
     {                                            \
         *(VA *)c->tmp[0] = v##d;                 \
-        SAVE_##d CLEAN_UPPER();                  \
-        FN(c, LANES);                            \
+        SAVE_##d FN(c, LANES);                   \
         RESTORE_##d v##d = *(VA *)c->tmp[3];     \
         KILL_ABOVE_##d CONTINUE;                 \
     }
@@ -140,10 +129,44 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
     {                                            \
         *(VA *)c->tmp[0] = v##d;                 \
         *(VA *)c->tmp[1] = v##e;                 \
-        SAVE_##d CLEAN_UPPER();                  \
-        FN(c, LANES);                            \
+        SAVE_##d FN(c, LANES);                   \
         RESTORE_##d v##d = *(VA *)c->tmp[3];     \
         KILL_ABOVE_##d CONTINUE;                 \
+    }
+
+/* A vector function whose lanes SLEEF gets wrong in a corner
+ * (interp/mathfn.h): the lanes where NEED is true are recomputed by a lane
+ * helper with the interpreter's own repair. The mask is taken before the
+ * call (a scalar survives it in a callee-saved register); operands wait in
+ * c->tmp, the result goes through c->tmp[3]. */
+#define REPU1(d, NAME, FN, NEED, FIX)                        \
+    STENCIL(NAME##_##d)                                      \
+    {                                                        \
+        uint64_t need = lane_bits(NEED(v##d));               \
+        *(VA *)c->tmp[0] = v##d;                             \
+        SAVE_##d V r = FN(v##d);                             \
+        if (__builtin_expect(need != 0, 0)) {                \
+            *(VA *)c->tmp[3] = r;                            \
+            FIX(c, LANES);                                   \
+            r = *(VA *)c->tmp[3];                            \
+        }                                                    \
+        RESTORE_##d v##d = r;                                \
+        KILL_ABOVE_##d CONTINUE;                             \
+    }
+#define REPB1(d, e, NAME, FN, NEED, FIX)                     \
+    STENCIL(NAME##_##d)                                      \
+    {                                                        \
+        uint64_t need = lane_bits(NEED(v##d, v##e));         \
+        *(VA *)c->tmp[0] = v##d;                             \
+        *(VA *)c->tmp[1] = v##e;                             \
+        SAVE_##d V r = FN(v##d, v##e);                       \
+        if (__builtin_expect(need != 0, 0)) {                \
+            *(VA *)c->tmp[3] = r;                            \
+            FIX(c, LANES);                                   \
+            r = *(VA *)c->tmp[3];                            \
+        }                                                    \
+        RESTORE_##d v##d = r;                                \
+        KILL_ABOVE_##d CONTINUE;                             \
     }
 
 #define DEF_PUSH(NAME, EXPR) EACH7(PUSH1, NAME, EXPR)
@@ -155,15 +178,18 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 #define DEF_CALLB(NAME, FN) EACH6(CALLB1, NAME, FN)
 #define DEF_LANEU(NAME, FN) EACH7(LANEU1, NAME, FN)
 #define DEF_LANEB(NAME, FN) EACH6(LANEB1, NAME, FN)
+#define DEF_REPU(NAME, FN, NEED, FIX) EACH7(REPU1, NAME, FN, NEED, FIX)
+#define DEF_REPB(NAME, FN, NEED, FIX) EACH6(REPB1, NAME, FN, NEED, FIX)
 
 /* ---- loop plumbing ------------------------------------------------------ */
 
 /* Called by the host as uint64_t (*)(jc_ctx *). */
 uint64_t jc_st_ENTRY(jc_ctx *c)
 {
-    V z = {};
+    V z = {}, u; /* the fault lanes start clear; the stack is empty */
+    KILL(u);
     return jc_cont(c, c->begin, c->preg[0], c->preg[1], c->preg[2],
-                   c->preg[3], z, z, z, z, z, z, z, z);
+                   c->preg[3], u, u, u, u, u, u, u, z);
 }
 
 /* The loop's back edge. The expectation puts the continuation jump last,
@@ -214,12 +240,12 @@ DEF_PUSH(LOADP0_B, load_bools(p0 + i))
 DEF_PUSH(LOADP1_B, load_bools(p1 + i))
 DEF_PUSH(LOADP2_B, load_bools(p2 + i))
 DEF_PUSH(LOADP3_B, load_bools(p3 + i))
-DEF_PUSH(SCALAR_64, (V)((VU){} + CTX_AT(uint64_t, HOLE_A)))
-DEF_PUSH(SCALAR_B, (V)((VU){} - CTX_AT(uint64_t, HOLE_A)))
+DEF_PUSH(SCALAR_64, (V)splatu(CTX_AT(uint64_t, HOLE_A)))
+DEF_PUSH(SCALAR_B, (V)splatu(0 - CTX_AT(uint64_t, HOLE_A)))
 
 /* ---- outputs: f64 NaN-canonicalised, bools as bytes 0/1 ----------------- */
 #define OUT(p) (*(VUNAL *)((p) + i * 8))
-#define CANON(x) blend((x) != (x), (V)((VU){} + CANON_NAN), (x))
+#define CANON(x) canon(x)
 DEF_POP(STOREC_F64, OUT(CTX_AT(char *, HOLE_A)) = CANON(x))
 DEF_POP(STOREP0_F64, OUT(p0) = CANON(x))
 DEF_POP(STOREP1_F64, OUT(p1) = CANON(x))
@@ -244,6 +270,10 @@ extern void jc_lane_mod_i64(jc_ctx *c, unsigned lanes);
 extern void jc_lane_mod_f64(jc_ctx *c, unsigned lanes);
 extern void jc_lane_fmod(jc_ctx *c, unsigned lanes);
 extern void jc_lane_round2(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_log1p(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_sinh(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_cosh(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_hypot(jc_ctx *c, unsigned lanes);
 
 #if defined(JC_ISA_AVX512)
 #define SLEEF10(f) Sleef_cinz_##f##d8_u10avx512fnofma
@@ -349,18 +379,22 @@ DEF_CALLU(EXPM1, SLEEF10(expm1))
 DEF_CALLU(LN, SLEEF10(log))
 DEF_CALLU(LOG10, SLEEF10(log10))
 DEF_CALLU(LOG2, SLEEF10(log2))
-DEF_CALLU(LOG1P, SLEEF10(log1p))
+/* the corners of interp/mathfn.h's mathfn_needs_repair, in vector form */
+#define NEED_LOG1P(x) ((x) > splat(MF_LOG1P_BIG))
+#define NEED_SINH(x) (vabs(x) > splat(MF_LN_DBL_MAX))
+#define NEED_HYPOT(x, y) ((vabs(x) < splat(MF_HYPOT_TINY)) & (vabs(y) < splat(MF_HYPOT_TINY)))
+DEF_REPU(LOG1P, SLEEF10(log1p), NEED_LOG1P, jc_lane_fix_log1p)
 DEF_CALLU(SIN, SLEEF10(sin))
 DEF_CALLU(COS, SLEEF10(cos))
 DEF_CALLU(TAN, SLEEF10(tan))
 DEF_CALLU(ASIN, SLEEF10(asin))
 DEF_CALLU(ACOS, SLEEF10(acos))
 DEF_CALLU(ATAN, SLEEF10(atan))
-DEF_CALLU(SINH, SLEEF10(sinh))
-DEF_CALLU(COSH, SLEEF10(cosh))
+DEF_REPU(SINH, SLEEF10(sinh), NEED_SINH, jc_lane_fix_sinh)
+DEF_REPU(COSH, SLEEF10(cosh), NEED_SINH, jc_lane_fix_cosh)
 DEF_CALLU(TANH, SLEEF10(tanh))
 DEF_CALLB(ATAN2, SLEEF10(atan2))
-DEF_CALLB(HYPOT, SLEEF05(hypot))
+DEF_REPB(HYPOT, SLEEF05(hypot), NEED_HYPOT, jc_lane_fix_hypot)
 DEF_LANEB(FMOD, jc_lane_fmod)
 DEF_UN(FLOOR, vfloor(x))
 DEF_UN(CEIL, vceil(x))
@@ -384,3 +418,35 @@ DEF_TER(IF, blend((VI)a, b, t))
 DEF_UN(ISNAN, (V)ISNAN_(x))
 DEF_UN(ISINF, (V)(vabs(x) == splat(__builtin_inf())))
 DEF_UN(ISFINITE, (V)(vabs(x) < splat(__builtin_inf())))
+
+/* ---- fused: right operand from memory ----------------------------------- */
+/* a double load lets AVX-512 use an embedded broadcast operand */
+#define RIGHT_S splat(CTX_AT(double, HOLE_A))
+#define RIGHT_C (*COL(CTX_AT(char *, HOLE_A)))
+#define FUSED6(OP, F)                         \
+    DEF_UN(OP##S_F64, F(x, RIGHT_S))          \
+    DEF_UN(OP##C_F64, F(x, RIGHT_C))          \
+    DEF_UN(OP##P0_F64, F(x, *COL(p0)))        \
+    DEF_UN(OP##P1_F64, F(x, *COL(p1)))        \
+    DEF_UN(OP##P2_F64, F(x, *COL(p2)))        \
+    DEF_UN(OP##P3_F64, F(x, *COL(p3)))
+#define F_ADD(a, b) ((a) + (b))
+#define F_SUB(a, b) ((a) - (b))
+#define F_MUL(a, b) ((a) * (b))
+#define F_DIV(a, b) ((a) / (b))
+FUSED6(ADD, F_ADD)
+FUSED6(SUB, F_SUB)
+FUSED6(MUL, F_MUL)
+FUSED6(DIV, F_DIV)
+DEF_UN(EQS_F64, (V)(x == RIGHT_S))
+DEF_UN(NES_F64, (V)(x != RIGHT_S))
+DEF_UN(LTS_F64, (V)(x < RIGHT_S))
+DEF_UN(LES_F64, (V)(x <= RIGHT_S))
+DEF_UN(GTS_F64, (V)(x > RIGHT_S))
+DEF_UN(GES_F64, (V)(x >= RIGHT_S))
+DEF_UN(EQS_I64, (V)(XI == (VI)RIGHT_S))
+DEF_UN(NES_I64, (V)(XI != (VI)RIGHT_S))
+DEF_UN(LTS_I64, (V)(XI < (VI)RIGHT_S))
+DEF_UN(LES_I64, (V)(XI <= (VI)RIGHT_S))
+DEF_UN(GTS_I64, (V)(XI > (VI)RIGHT_S))
+DEF_UN(GES_I64, (V)(XI >= (VI)RIGHT_S))

@@ -40,10 +40,19 @@ typedef V VA __attribute__((may_alias));
 typedef V VUNAL __attribute__((may_alias, aligned(8)));
 
 #define SIGN_BIT ((int64_t)0x8000000000000000ull)
-#define CANON_NAN 0x7FF8000000000000ull
 
-static inline V splat(double x) { return (V){} + x; }
-static inline VI splati(int64_t x) { return (VI){} + x; }
+/* Broadcasts. Not `(V){} + x`: that is 0.0 + x, which turns -0.0 into
+ * +0.0 and is not a broadcast. */
+#if LANES == 8
+#define BCAST(x) {x, x, x, x, x, x, x, x}
+#elif LANES == 4
+#define BCAST(x) {x, x, x, x}
+#else
+#define BCAST(x) {x, x}
+#endif
+static inline V splat(double x) { return (V)BCAST(x); }
+static inline VI splati(int64_t x) { return (VI)BCAST(x); }
+static inline VU splatu(uint64_t x) { return (VU)BCAST(x); }
 static inline V bits_f(VI x) { return (V)x; }
 static inline VI bits_i(V x) { return (VI)x; }
 
@@ -137,6 +146,22 @@ static inline V vcvt_i64_f64(VI x)
     V hd = (V)(hi | 0x4330000000000000ull) - splat(4503601774854144.0); /* 2^52 + 2^31 */
     V ld = (V)(lo | 0x4330000000000000ull) - splat(4503599627370496.0);
     return hd * splat(4294967296.0) + ld;
+#endif
+}
+
+/* x, or the canonical NaN (0x7FF8000000000000) when x is any NaN: what
+ * every stored f64 goes through. The constant is a double so that GCC
+ * reads it from read-only data rather than building it per call. */
+static inline V canon(V x)
+{
+#if defined(JC_ISA_AVX512)
+    __mmask8 m = _mm512_cmp_pd_mask((__m512d)x, (__m512d)x, _CMP_UNORD_Q);
+    return (V)_mm512_mask_blend_pd(m, (__m512d)x, _mm512_set1_pd(__builtin_nan("")));
+#elif defined(JC_ISA_AVX2)
+    __m256d m = _mm256_cmp_pd((__m256d)x, (__m256d)x, _CMP_UNORD_Q);
+    return (V)_mm256_blendv_pd((__m256d)x, _mm256_set1_pd(__builtin_nan("")), m);
+#else
+    return blend(x != x, splat(__builtin_nan("")), x);
 #endif
 }
 

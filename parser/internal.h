@@ -77,6 +77,7 @@ char *unquote_name(const char *tok, size_t len, size_t *out_len);
 
 typedef struct func_info {
     const char *name;   /* lower case, as written */
+    uint8_t len;        /* strlen(name) */
     jc_op op;           /* op in the parse tree (round: ROUND, see round2) */
     uint8_t min_args;
     uint8_t max_args;   /* FUNC_VARIADIC: any number >= min_args */
@@ -92,6 +93,12 @@ const func_info *func_lookup(const char *name, size_t len);
 /* strtod in the "C" locale (the embedder's LC_NUMERIC must not change what
  * `1.5` means). s must be NUL-terminated. */
 double number_parse(const char *s);
+
+/* The value of a scanned number token s[0..n) (digits, an optional `.` and
+ * digits, an optional exponent; no NUL needed), correctly rounded: common
+ * literals without strtod, the rest through number_parse. Returns 0, or -1
+ * when out of memory. */
+int number_parse_token(const char *s, size_t n, double *out);
 
 /* Writes the shortest text that reads back as exactly x (x finite, >= 0,
  * not -0.0), always with a `.` or an exponent so it reads back as f64:

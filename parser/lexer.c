@@ -19,6 +19,18 @@ uint32_t utf8_check(const char *text, size_t len, const char **why)
     uint32_t cp = 0;
     size_t i = 0;
     while (i < len) {
+        /* eight bytes at a time while they are ASCII without a NUL (the
+         * usual text): no byte has its top bit set, and none is zero */
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            const uint64_t ones = 0x0101010101010101u, tops = 0x8080808080808080u;
+            if (!(w & tops) && !((w - ones) & ~w & tops)) {
+                i += 8;
+                cp += 8;
+                continue;
+            }
+        }
         unsigned c = s[i];
         cp++;
         if (c == 0) {
@@ -86,16 +98,21 @@ uint32_t lexer_end_pos(const lexer *lx)
     return lx->cp + count_cp(lx->text + lx->at, lx->len - lx->at) + 1;
 }
 
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-static int is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v';
-}
+/* Character classes, one table lookup each: the scanner asks these of
+ * nearly every byte. */
+enum { CC_SPACE = 1, CC_DIGIT = 2, CC_ALPHA = 4 /* letters and _ */ };
+
+static const uint8_t char_class[256] = {
+    ['\t'] = CC_SPACE, ['\n'] = CC_SPACE, ['\v'] = CC_SPACE,
+    ['\f'] = CC_SPACE, ['\r'] = CC_SPACE, [' '] = CC_SPACE,
+    ['0' ... '9'] = CC_DIGIT,
+    ['a' ... 'z'] = CC_ALPHA, ['A' ... 'Z'] = CC_ALPHA, ['_'] = CC_ALPHA,
+};
+
+static int is_digit(int c) { return char_class[c] & CC_DIGIT; }
+static int is_alpha(int c) { return char_class[c] & CC_ALPHA; }
+static int is_word(int c) { return char_class[c] & (CC_ALPHA | CC_DIGIT); }
+static int is_space(int c) { return char_class[c] & CC_SPACE; }
 
 /* The byte at i, or 0 past the end (the text has no NUL of its own). */
 static int peek(const lexer *lx, size_t i)
@@ -125,15 +142,9 @@ static int convert_number(lexer *lx, token *tok, int is_float, jc_error *err)
         }
         /* too big for i64: the literal rule makes it f64, by value */
     }
-    char small[128];
-    char *buf = n < sizeof small ? small : mem_alloc(n + 1);
-    if (!buf)
+    double d;
+    if (number_parse_token(s, n, &d) < 0)
         return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    double d = number_parse(buf);
-    if (buf != small)
-        mem_free(buf);
     if (isinf(d))
         return error_set(err, JC_PARSE_ERROR, tok->pos, -1,
                          "number `%.*s%s` is too large for f64 (the largest "
@@ -171,11 +182,10 @@ static int scan_number(lexer *lx, token *tok, jc_error *err)
             i++;
     }
     int c = peek(lx, i);
-    if (is_alpha(c) || is_digit(c) || c == '.') {
+    if (is_word(c) || c == '.') {
         /* 0x10, 1_000, 1.2.3, 12abc: say what the whole run was */
         size_t j = i;
-        while (is_alpha(peek(lx, j)) || is_digit(peek(lx, j)) ||
-               peek(lx, j) == '.')
+        while (is_word(peek(lx, j)) || peek(lx, j) == '.')
             j++;
         return error_set(err, JC_PARSE_ERROR, tok->pos, -1,
                          "malformed number `%.*s` (numbers are decimal: "
@@ -222,7 +232,7 @@ static int scan_quoted(lexer *lx, token *tok, jc_error *err)
 static int scan_word(lexer *lx, token *tok)
 {
     size_t i = lx->at;
-    while (is_alpha(peek(lx, i)) || is_digit(peek(lx, i)))
+    while (is_word(peek(lx, i)))
         i++;
     tok->len = i - lx->at;
     const char *s = lx->text + lx->at;
@@ -320,7 +330,9 @@ int lexer_next(lexer *lx, token *tok, jc_error *err)
         lx->at++;
         lx->cp++;
     }
-    memset(tok, 0, sizeof *tok);
+    tok->kind = TOK_END;
+    tok->len = 0;
+    tok->value.bits = 0;
     tok->start = lx->at;
     tok->pos = lx->cp + 1;
     if (lx->at >= lx->len) {

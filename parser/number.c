@@ -14,6 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/mem.h"
+
 static locale_t c_locale;
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 
@@ -34,6 +36,72 @@ double number_parse(const char *s)
 {
     locale_t loc = get_c_locale();
     return loc ? strtod_l(s, NULL, loc) : strtod(s, NULL);
+}
+
+/* The powers of ten a double holds exactly: 10^22 < 2^53 * 2^22 still has
+ * a 53-bit odd part (5^22 < 2^53). */
+static const double exact_pow10[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The common literal (at most 15 significant digits, a decimal exponent
+ * within ±22) without strtod: its digits are an integer m < 10^15 < 2^53
+ * and 10^|e| is exact, so m * 10^e or m / 10^-e is a single IEEE operation
+ * on exact operands, hence correctly rounded (Clinger's fast path).
+ * Returns 0 when the literal is not of that kind. s[0..n) is a scanned
+ * number token: digits, an optional `.` and digits, an optional exponent. */
+static int parse_simple_decimal(const char *s, size_t n, double *out)
+{
+    uint64_t m = 0;
+    int digits = 0, exp10 = 0, in_fraction = 0;
+    size_t i = 0;
+    for (; i < n; i++) {
+        if (s[i] == '.') {
+            in_fraction = 1;
+            continue;
+        }
+        if (s[i] < '0' || s[i] > '9')
+            break;
+        if (m || s[i] != '0') { /* leading zeros are not significant */
+            if (++digits > 15)
+                return 0;
+            m = m * 10 + (uint64_t)(s[i] - '0');
+        }
+        exp10 -= in_fraction;
+    }
+    if (i < n) { /* e, an optional sign, at least one digit */
+        int neg = s[++i] == '-', e = 0;
+        if (s[i] == '-' || s[i] == '+')
+            i++;
+        for (; i < n; i++)
+            if (e < 1000) /* beyond any range below; no overflow */
+                e = e * 10 + (s[i] - '0');
+        exp10 += neg ? -e : e;
+    }
+    if (m == 0) {
+        *out = 0.0; /* a literal has no sign */
+        return 1;
+    }
+    if (exp10 < -22 || exp10 > 22)
+        return 0;
+    *out = exp10 < 0 ? (double)m / exact_pow10[-exp10] : (double)m * exact_pow10[exp10];
+    return 1;
+}
+
+int number_parse_token(const char *s, size_t n, double *out)
+{
+    if (parse_simple_decimal(s, n, out))
+        return 0;
+    char small[128];
+    char *buf = n < sizeof small ? small : mem_alloc(n + 1);
+    if (!buf)
+        return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    *out = number_parse(buf);
+    if (buf != small)
+        mem_free(buf);
+    return 0;
 }
 
 /* snprintf("%.*e") in the C locale. */
@@ -105,9 +173,15 @@ size_t number_format(double x, char *buf)
 
 int is_keyword(const char *name, size_t len)
 {
-    static const char *const words[] = {"and", "or", "not", "true", "false"};
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-        if (strlen(words[i]) == len && strncasecmp(name, words[i], len) == 0)
-            return 1;
-    return 0;
+    /* by length, so a name is compared with one word at most (this runs on
+     * every identifier the lexer reads) */
+    const char *word;
+    switch (len) {
+    case 2: word = "or"; break;
+    case 3: word = (name[0] | 0x20) == 'a' ? "and" : "not"; break;
+    case 4: word = "true"; break;
+    case 5: word = "false"; break;
+    default: return 0;
+    }
+    return strncasecmp(name, word, len) == 0;
 }

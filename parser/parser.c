@@ -15,6 +15,7 @@
  * Prefix - and + bind tighter than anything binary, also than ^: -2^2 is
  * (-2)^2 = 4, while 2^-1 reads the prefix minus as the power's operand.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +44,21 @@ typedef struct value {
     uint32_t depth;
 } value;
 
+/* The operator and operand stacks start in the parser itself and move to
+ * the heap only when an expression outgrows them: most never do, and a
+ * parse is then one allocation fewer each. */
+#define INLINE_FRAMES 32
+#define INLINE_VALS 64
+
+/* Up to this many distinct columns are found by a linear scan; more get a
+ * hash table. */
+#define LINEAR_COLUMNS 8
+
+/* The parse tree has at most one node per byte of text (every node has a
+ * token of its own); texts up to this many bytes get their node arrays
+ * sized once, longer ones grow from there. */
+#define RESERVE_NODES 4096
+
 typedef struct parser {
     lexer lx;
     token tok;
@@ -58,6 +74,8 @@ typedef struct parser {
     unsigned nest;     /* open levels: parens, calls, prefixes, powers */
     uint32_t *colhash; /* open addressing: column slot + 1, 0 = empty */
     size_t colhash_cap;
+    frame frames_inline[INLINE_FRAMES];
+    value vals_inline[INLINE_VALS];
 } parser;
 
 static int oom(parser *p)
@@ -65,14 +83,25 @@ static int oom(parser *p)
     return error_set(p->err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
+/* Grows *arr (capacity *cap, elements of `size` bytes) to hold `need`,
+ * doubling. An array still in its inline buffer `inl` is copied out to the
+ * heap; the buffer itself is never freed. */
+static int grow(void **arr, size_t *cap, size_t need, size_t size,
+                const void *inl)
 {
     if (need <= *cap)
         return 0;
     size_t ncap = *cap ? *cap * 2 : 32;
     while (ncap < need)
         ncap *= 2;
-    void *q = mem_realloc(*arr, ncap * size);
+    void *q;
+    if (*arr == inl) {
+        q = mem_alloc(ncap * size);
+        if (q && *cap)
+            memcpy(q, *arr, *cap * size);
+    } else {
+        q = mem_realloc(*arr, ncap * size);
+    }
     if (!q)
         return -1;
     *arr = q;
@@ -105,7 +134,8 @@ static int next(parser *p)
 static int push_value(parser *p, uint32_t node, uint32_t depth)
 {
     if (node == UINT32_MAX ||
-        grow((void **)&p->vals, &p->vals_cap, p->nvals + 1, sizeof *p->vals) < 0)
+        grow((void **)&p->vals, &p->vals_cap, p->nvals + 1, sizeof *p->vals,
+             p->vals_inline) < 0)
         return oom(p);
     p->vals[p->nvals++] = (value){node, depth};
     return 0;
@@ -124,7 +154,7 @@ static int push_frame(parser *p, frame f)
                          "power adds a level)",
                          p->lim.max_depth);
     if (grow((void **)&p->frames, &p->frames_cap, p->nframes + 1,
-             sizeof *p->frames) < 0)
+             sizeof *p->frames, p->frames_inline) < 0)
         return oom(p);
     p->frames[p->nframes++] = f;
     p->nest += nests;
@@ -148,7 +178,7 @@ static int add_const(parser *p, jc_type type, jc_value v, uint32_t pos)
     if (t->nconsts == t->consts_cap) {
         size_t cap = t->consts_cap;
         if (grow((void **)&t->consts, &cap, (size_t)t->nconsts + 1,
-                 sizeof *t->consts) < 0)
+                 sizeof *t->consts, NULL) < 0)
             return oom(p);
         t->consts_cap = (uint32_t)cap;
     }
@@ -187,46 +217,64 @@ static int rehash_columns(parser *p)
     return 0;
 }
 
-/* Adds a COLUMN node for name (owned: taken over or freed here); a name
- * seen before reuses its slot, so columns[] lists distinct names in order
- * of first use. */
-static int add_column(parser *p, char *name, size_t len, uint32_t pos)
+/* The slot of the column called name, or UINT32_MAX; *at gets the hash
+ * table position where it is or would go (when there is a table). */
+static uint32_t find_column(const parser *p, const char *name, size_t len,
+                            size_t *at)
+{
+    const jc_tree *t = p->t;
+    if (!p->colhash) {
+        for (uint32_t i = 0; i < t->ncolumns; i++)
+            if (t->columns[i].len == len && memcmp(t->columns[i].name, name, len) == 0)
+                return i;
+        return UINT32_MAX;
+    }
+    size_t mask = p->colhash_cap - 1;
+    for (*at = hash_name(name, len) & mask; p->colhash[*at]; *at = (*at + 1) & mask) {
+        const jc_colref *c = &t->columns[p->colhash[*at] - 1];
+        if (c->len == len && memcmp(c->name, name, len) == 0)
+            return p->colhash[*at] - 1;
+    }
+    return UINT32_MAX;
+}
+
+/* Adds a COLUMN node for name (len bytes); a name seen before reuses its
+ * slot, so columns[] lists distinct names in order of first use. `owned` is
+ * NULL when name points into the text, else name itself, allocated (a
+ * decoded quoted name): taken over or freed here. */
+static int add_column(parser *p, const char *name, size_t len, char *owned,
+                      uint32_t pos)
 {
     jc_tree *t = p->t;
-    if (!name)
-        return oom(p);
-    if ((t->ncolumns + 1) * 2 > p->colhash_cap && rehash_columns(p) < 0) {
-        mem_free(name);
-        return -1;
-    }
-    size_t at = hash_name(name, len) & (p->colhash_cap - 1);
-    uint32_t slot = UINT32_MAX;
-    for (; p->colhash[at]; at = (at + 1) & (p->colhash_cap - 1)) {
-        const jc_colref *c = &t->columns[p->colhash[at] - 1];
-        if (c->len == len && memcmp(c->name, name, len) == 0) {
-            slot = p->colhash[at] - 1;
-            break;
-        }
-    }
+    size_t at = 0;
+    uint32_t slot = find_column(p, name, len, &at);
     if (slot != UINT32_MAX) {
-        mem_free(name);
+        mem_free(owned);
     } else {
         if (t->ncolumns >= p->lim.max_columns) {
-            mem_free(name);
+            mem_free(owned);
             return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
                              "more than %u distinct columns in one expression",
                              p->lim.max_columns);
         }
         size_t cap = t->columns_cap;
-        if (grow((void **)&t->columns, &cap, (size_t)t->ncolumns + 1,
-                 sizeof *t->columns) < 0) {
-            mem_free(name);
+        char *copy = owned ? owned : mem_strndup(name, len);
+        if (!copy ||
+            grow((void **)&t->columns, &cap, (size_t)t->ncolumns + 1,
+                 sizeof *t->columns, NULL) < 0) {
+            mem_free(copy);
             return oom(p);
         }
         t->columns_cap = (uint32_t)cap;
         slot = t->ncolumns++;
-        t->columns[slot] = (jc_colref){.name = name, .len = len, .type = 0};
-        p->colhash[at] = slot + 1;
+        t->columns[slot] = (jc_colref){.name = copy, .len = len, .type = 0};
+        if (p->colhash)
+            p->colhash[at] = slot + 1;
+        /* keep the table at most half full; start one past the linear
+         * scan's reach */
+        if ((p->colhash || t->ncolumns > LINEAR_COLUMNS) &&
+            t->ncolumns * 2 > p->colhash_cap && rehash_columns(p) < 0)
+            return -1;
     }
     uint32_t node = tree_add(t, OP_COLUMN, pos, NULL, 0);
     if (node == UINT32_MAX)
@@ -346,19 +394,19 @@ static int close_call(parser *p)
         op = OP_ROUND2;
     uint32_t depth = 0;
     value *v = &p->vals[f.vbase];
-    uint32_t *kids = NULL;
-    if (f.argc) {
-        kids = mem_alloc(f.argc * sizeof *kids);
-        if (!kids)
-            return oom(p);
-    }
+    uint32_t small[8];
+    uint32_t *kids = small;
+    if (f.argc > sizeof small / sizeof *small &&
+        !(kids = mem_alloc(f.argc * sizeof *kids)))
+        return oom(p);
     for (uint32_t i = 0; i < f.argc; i++) {
         kids[i] = v[i].node;
         if (v[i].depth > depth)
             depth = v[i].depth;
     }
-    uint32_t node = tree_add(p->t, op, f.pos, kids, f.argc);
-    mem_free(kids);
+    uint32_t node = tree_add(p->t, op, f.pos, f.argc ? kids : NULL, f.argc);
+    if (kids != small)
+        mem_free(kids);
     if (node == UINT32_MAX)
         return oom(p);
     if (check_depth(p, depth + 1, f.pos) < 0)
@@ -400,20 +448,21 @@ static int expect_operand(parser *p, int *operand)
     case TOK_QNAME: {
         size_t len;
         char *name = unquote_name(p->lx.text + tok->start, tok->len, &len);
-        return add_column(p, name, len, tok->pos);
+        if (!name)
+            return oom(p);
+        return add_column(p, name, len, name, tok->pos);
     }
-    case TOK_NAME: {
-        token name = *tok;
+    case TOK_NAME:
+        /* a call when `(` follows; the look-ahead goes to p->ahead, so
+         * *tok stays the name */
         if (lexer_next(&p->lx, &p->ahead, p->err) < 0)
             return -1;
         if (p->ahead.kind == TOK_LPAREN) {
             *operand = 0;
-            return open_call(p, &name);
+            return open_call(p, tok);
         }
         p->have_ahead = 1;
-        return add_column(p, mem_strndup(p->lx.text + name.start, name.len),
-                          name.len, name.pos);
-    }
+        return add_column(p, p->lx.text + tok->start, tok->len, NULL, tok->pos);
     case TOK_LPAREN:
         *operand = 0;
         return push_frame(p, (frame){.kind = FR_PAREN, .pos = tok->pos});
@@ -544,8 +593,21 @@ int parse_expression(jc_tree *out, const char *text, size_t len,
         return error_set(err, JC_PARSE_ERROR, bad, -1, "%s in the expression",
                          why);
 
-    parser p = {.t = out, .lim = lim, .err = err};
+    parser p;
+    memset(&p, 0, offsetof(parser, frames_inline)); /* not the buffers */
+    p.t = out;
+    p.lim = lim;
+    p.err = err;
+    p.frames = p.frames_inline;
+    p.frames_cap = INLINE_FRAMES;
+    p.vals = p.vals_inline;
+    p.vals_cap = INLINE_VALS;
     lexer_init(&p.lx, text, len);
+    uint32_t reserve = len < RESERVE_NODES ? (uint32_t)len + 1 : RESERVE_NODES;
+    if (tree_reserve(out, reserve, reserve) < 0) {
+        tree_free(out);
+        return oom(&p);
+    }
     int rc = -1, operand_state = 1, done = 0;
     while (!done) {
         if (next(&p) < 0)
@@ -564,8 +626,10 @@ int parse_expression(jc_tree *out, const char *text, size_t len,
     out->root = p.vals[0].node;
     rc = 0;
 out:
-    mem_free(p.frames);
-    mem_free(p.vals);
+    if (p.frames != p.frames_inline)
+        mem_free(p.frames);
+    if (p.vals != p.vals_inline)
+        mem_free(p.vals);
     mem_free(p.colhash);
     if (rc < 0)
         tree_free(out);

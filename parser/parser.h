@@ -24,8 +24,8 @@ int parse_expression(jc_tree *out, const char *text, size_t len,
 
 /* Turns a parse tree into a typed tree in place: binds columns to the schema
  * (unknown_column), types every node (type_error), inserts conversions,
- * removes sugar, folds constants that fold without a fault, and computes the
- * passes. On failure returns -1 and fills err; *t must then only be freed. */
+ * removes sugar, and computes the passes. Constant folding is the
+ * interpreter's (interp/interp.h: fold_constants), which knows the values. On failure returns -1 and fills err; *t must then only be freed. */
 int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
                    const jc_limits *limits, jc_error *err);
 
@@ -38,14 +38,20 @@ enum canon_mode {
     /* Fully parenthesised text with literal values: parses back to the same
      * parse tree. For users (explain) and for round-trip tests. */
     CANON_TEXT = 0,
-    /* Typed tree, literals as typed placeholders ($f64, $i64, $bool), column
-     * types spelled out: equal texts mean the same compiled code. The cache
-     * key. */
-    CANON_KEY = 1
+    /* The cache key of a typed tree, as bytes (they may include NUL: use
+     * *len): every node in post-order with its op, type and arity, columns
+     * by slot, literals not at all (their values are parameters). Equal
+     * keys mean the same ops, types and column slots in the same shape:
+     * the same compiled code. */
+    CANON_KEY = 1,
+    /* The same information as CANON_KEY as readable prefix text, for tests
+     * and debugging: `GT:bool(#0:f64,$f64)`. */
+    CANON_KEY_TEXT = 2
 };
 
-/* Returns a malloc'd NUL-terminated text (length in *len if len != NULL),
- * or NULL when out of memory. Iterative: safe on any depth. */
+/* Returns a malloc'd text (CANON_KEY: bytes), NUL-terminated, its length in
+ * *len if len != NULL; NULL when out of memory. Iterative: safe on any
+ * depth. */
 char *canonical_text(const jc_tree *t, enum canon_mode mode, size_t *len);
 
 #endif /* JC_PARSER_PARSER_H */

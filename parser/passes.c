@@ -1,8 +1,10 @@
 /*
  * passes.c — how a typed tree runs over rows: which nodes are aggregates
  * (aggs[], post-order, slot = index), their levels, which nodes are
- * row-wise, and the passes (tree.h, "Passes"). One linear pass over the
- * post-order array computes everything bottom-up.
+ * row-wise, and the passes (tree.h, "Passes"). A few linear loops over the
+ * post-order array, and no allocation but the plan's own arrays, which are
+ * kept when they are large enough (this runs twice on every compile: after
+ * type checking and again after folding, mostly with the same sizes).
  *
  * Level of an aggregate = 1 + the deepest aggregate level inside its
  * argument; pass p computes, for every row, the arguments of the level-p+1
@@ -16,7 +18,7 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-int tree_plan_passes(jc_tree *t, jc_error *err)
+static void clear_plan(jc_tree *t)
 {
     mem_free(t->aggs);
     mem_free(t->passes);
@@ -25,73 +27,107 @@ int tree_plan_passes(jc_tree *t, jc_error *err)
     t->passes = NULL;
     t->pass_outs = NULL;
     t->naggs = t->npasses = t->npass_outs = 0;
+}
 
-    /* inner[n]: the deepest aggregate level in n's subtree (itself
-     * included) */
-    uint8_t *inner = mem_calloc(t->nnodes ? t->nnodes : 1, 1);
-    if (!inner)
-        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
-    uint32_t naggs = 0;
+/* Makes *arr hold `want` elements of `size` bytes, keeping the array it
+ * has when that holds at least `have` >= want (the plan is made again
+ * after folding, mostly with the same sizes); NULL when want is 0. */
+static int resize(void **arr, uint32_t have, uint32_t want, size_t size)
+{
+    if (want && *arr && have >= want)
+        return 0;
+    mem_free(*arr);
+    *arr = want ? mem_alloc((size_t)want * size) : NULL;
+    return want && !*arr ? -1 : 0;
+}
+
+/* op -> 1 for an aggregate, from the op table */
+static const uint8_t is_aggregate[OP_COUNT_] = {
+#define JC_OP_AGG(name, text, kind) [OP_##name] = kind == 'a',
+    JC_OPS(JC_OP_AGG)
+#undef JC_OP_AGG
+};
+
+int tree_plan_passes(jc_tree *t, jc_error *err)
+{
+    /* 1. Bottom-up: row-wise flags and aggregate levels. While this loop
+     * runs, agg_level of every node holds the deepest aggregate level in
+     * its subtree (for an aggregate, its own level), so no side array is
+     * needed; step 2 puts 0 back on the nodes that are not aggregates. */
+    uint32_t naggs = 0, nouts = 0;
     unsigned maxlevel = 0;
     for (uint32_t i = 0; i < t->nnodes; i++) {
         jc_node *n = &t->nodes[i];
         unsigned deepest = 0;
         int rowwise = n->op == OP_COLUMN;
         for (uint32_t k = 0; k < n->nargs; k++) {
-            uint32_t kid = tree_kid(t, i, k);
-            if (inner[kid] > deepest)
-                deepest = inner[kid];
-            rowwise |= t->nodes[kid].flags & NODE_ROWWISE;
+            const jc_node *kid = &t->nodes[tree_kid(t, i, k)];
+            if (kid->agg_level > deepest)
+                deepest = kid->agg_level;
+            rowwise |= kid->flags & NODE_ROWWISE;
         }
         n->flags &= (uint8_t)~(NODE_ROWWISE | NODE_PAREN);
-        n->agg_level = 0;
-        if (op_kind((jc_op)n->op) == 'a') {
-            unsigned level = deepest + 1;
-            if (level > 255) { /* agg_level is a byte */
-                mem_free(inner);
+        if (n->op < OP_COUNT_ && is_aggregate[n->op]) {
+            if (deepest + 1 > 255) { /* agg_level is a byte */
+                for (uint32_t j = 0; j <= i; j++)
+                    t->nodes[j].agg_level = 0;
+                clear_plan(t);
                 return error_set(err, JC_LIMIT_EXCEEDED, n->pos, -1,
                                  "aggregates nested more than 255 deep");
             }
-            n->agg_level = (uint8_t)level;
+            deepest++;
             n->slot = naggs++;
-            deepest = level;
-            if (level > maxlevel)
-                maxlevel = level;
+            nouts += n->nargs == 1; /* count() has no argument to list */
+            if (deepest > maxlevel)
+                maxlevel = deepest;
             rowwise = 0;
         }
-        inner[i] = (uint8_t)deepest;
+        n->agg_level = (uint8_t)deepest;
         if (rowwise)
             n->flags |= NODE_ROWWISE;
     }
-    mem_free(inner);
 
     int final = t->nnodes && (t->nodes[t->root].flags & NODE_ROWWISE);
     uint32_t npasses = maxlevel + (final ? 1u : 0u);
+    nouts += final ? 1u : 0u;
+    if (resize((void **)&t->aggs, t->naggs, naggs, sizeof *t->aggs) < 0 ||
+        resize((void **)&t->passes, t->npasses, npasses, sizeof *t->passes) < 0 ||
+        resize((void **)&t->pass_outs, t->npass_outs, nouts, sizeof *t->pass_outs) < 0)
+        goto oom;
+    t->naggs = t->npasses = t->npass_outs = 0;
+    if (npasses)
+        memset(t->passes, 0, npasses * sizeof *t->passes);
+
+    /* 2. Aggregates in post-order, and each level's number of outputs. */
     if (naggs) {
-        t->aggs = mem_alloc(naggs * sizeof *t->aggs);
-        if (!t->aggs)
-            goto oom;
-    }
-    if (npasses) {
-        t->passes = mem_calloc(npasses, sizeof *t->passes);
-        t->pass_outs = mem_alloc((naggs + 1) * sizeof *t->pass_outs);
-        if (!t->passes || !t->pass_outs)
-            goto oom;
-    }
-    for (uint32_t i = 0; i < t->nnodes; i++)
-        if (op_kind((jc_op)t->nodes[i].op) == 'a')
+        for (uint32_t i = 0; i < t->nnodes; i++) {
+            jc_node *n = &t->nodes[i];
+            if (n->op >= OP_COUNT_ || !is_aggregate[n->op]) {
+                n->agg_level = 0;
+                continue;
+            }
             t->aggs[t->naggs++] = i;
-    /* one pass per level, outputs in aggs[] order */
-    for (unsigned level = 1; level <= maxlevel; level++) {
-        jc_pass *p = &t->passes[level - 1];
-        p->first_out = t->npass_outs;
-        for (uint32_t k = 0; k < t->naggs; k++) {
-            const jc_node *a = &t->nodes[t->aggs[k]];
-            if (a->agg_level == level && a->nargs == 1)
-                t->pass_outs[t->npass_outs++] = tree_kid(t, t->aggs[k], 0);
+            if (n->nargs == 1)
+                t->passes[n->agg_level - 1].nout++;
         }
-        p->nout = t->npass_outs - p->first_out;
     }
+
+    /* 3. One pass per level, outputs in aggs[] order: each level's outputs
+     * start where the previous level's end. */
+    uint32_t at = 0;
+    for (unsigned level = 1; level <= maxlevel; level++) {
+        t->passes[level - 1].first_out = at;
+        at += t->passes[level - 1].nout;
+        t->passes[level - 1].nout = 0; /* counted again while placing */
+    }
+    for (uint32_t k = 0; k < t->naggs; k++) {
+        const jc_node *a = &t->nodes[t->aggs[k]];
+        if (a->nargs == 1) {
+            jc_pass *p = &t->passes[a->agg_level - 1];
+            t->pass_outs[p->first_out + p->nout++] = tree_kid(t, t->aggs[k], 0);
+        }
+    }
+    t->npass_outs = at;
     if (final) {
         jc_pass *p = &t->passes[maxlevel];
         p->first_out = t->npass_outs;
@@ -102,12 +138,9 @@ int tree_plan_passes(jc_tree *t, jc_error *err)
     t->npasses = npasses;
     return 0;
 oom:
-    mem_free(t->aggs);
-    mem_free(t->passes);
-    mem_free(t->pass_outs);
-    t->aggs = NULL;
-    t->passes = NULL;
-    t->pass_outs = NULL;
-    t->naggs = t->npasses = t->npass_outs = 0;
+    clear_plan(t);
+    for (uint32_t i = 0; i < t->nnodes; i++)
+        if (t->nodes[i].op >= OP_COUNT_ || !is_aggregate[t->nodes[i].op])
+            t->nodes[i].agg_level = 0;
     return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
 }

@@ -48,6 +48,28 @@ static int grow(void **arr, uint32_t *cap, uint64_t need, size_t size)
     return 0;
 }
 
+/* Sets the capacity of *arr to exactly `want` elements when it is smaller. */
+static int reserve(void **arr, uint32_t *cap, uint32_t want, size_t size)
+{
+    if (want <= *cap)
+        return 0;
+    void *p = mem_realloc(*arr, (size_t)want * size);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = want;
+    return 0;
+}
+
+int tree_reserve(jc_tree *t, uint32_t nodes, uint32_t args)
+{
+    if (nodes > UINT32_MAX - 1 || args > UINT32_MAX - 1 ||
+        reserve((void **)&t->nodes, &t->nodes_cap, nodes, sizeof *t->nodes) < 0 ||
+        reserve((void **)&t->args, &t->args_cap, args, sizeof *t->args) < 0)
+        return -1;
+    return 0;
+}
+
 uint32_t tree_add(jc_tree *t, jc_op op, uint32_t pos, const uint32_t *kids,
                   uint32_t nkids)
 {

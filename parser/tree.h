@@ -203,6 +203,11 @@ typedef struct jc_limits {
 void tree_init(jc_tree *t);
 void tree_free(jc_tree *t); /* frees all arrays; t itself is the caller's */
 
+/* Makes room for at least `nodes` nodes and `args` kid entries in all, so
+ * that appending up to those counts never reallocates (a stage that knows
+ * a bound sizes the arrays once). Returns 0, or -1 when out of memory. */
+int tree_reserve(jc_tree *t, uint32_t nodes, uint32_t args);
+
 /* Appends a node whose kids are kids[0..nkids) (already in the tree).
  * Returns its index, or UINT32_MAX when out of memory. */
 uint32_t tree_add(jc_tree *t, jc_op op, uint32_t pos, const uint32_t *kids,

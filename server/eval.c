@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "server/b64.h"
+#include "server/numfmt.h"
 #include "server/request.h"
 #include "util/mem.h"
 
@@ -385,17 +386,24 @@ int op_explain(request *r)
         inputs_free(&in);
         return perr_from_jc(&r->err, &err);
     }
+    const char *canonical = jc_program_canonical(p); /* built on demand */
+    if (!canonical) {
+        jc_program_free(p);
+        inputs_free(&in);
+        return perr_set(&r->err, "out_of_memory", "out of memory");
+    }
     jbuf *b = &r->out;
     response_ok(r);
     jb_lit(b, ",\"canonical\":");
-    jb_cstr(b, jc_program_canonical(p));
+    jb_cstr(b, canonical);
     jb_lit(b, ",\"type\":\"");
     jb_lit(b, jc_type_name(jc_program_type(p)));
     jb_lit(b, jc_program_is_column(p) ? "\",\"shape\":\"column\"" : "\",\"shape\":\"scalar\"");
     jb_lit(b, ",\"columns\":[");
     for (size_t i = 0; i < jc_program_column_count(p); i++) {
+        const char *name = jc_program_column_name(p, i);
         jb_lit(b, i ? ",{\"name\":" : "{\"name\":");
-        jb_cstr(b, jc_program_column_name(p, i));
+        jb_cstr(b, name ? name : "");
         jb_lit(b, ",\"type\":\"");
         jb_lit(b, jc_type_name(jc_program_column_type(p, i)));
         jb_lit(b, "\"}");
@@ -404,7 +412,7 @@ int op_explain(request *r)
     for (size_t i = 0; i < ex.nstencils; i++) {
         if (i)
             jb_char(b, ',');
-        jb_cstr(b, ex.stencils[i]);
+        jb_cstr(b, ex.stencils[i] ? ex.stencils[i] : "");
     }
     jb_lit(b, "],\"code_bytes\":");
     jb_u64(b, ex.code_bytes);

@@ -419,9 +419,8 @@ static void reset(prelex *p)
 int prelex_run(prelex *p, const char *line, size_t len)
 {
     memset(p, 0, sizeof *p);
-    scan *s = mem_alloc(sizeof *s);
-    if (!s)
-        return -1;
+    /* on the stack (4 KiB): no allocation for lines that need no edit */
+    scan st, *s = &st;
     for (int pass = 0; pass < 2; pass++) {
         s->p = p;
         s->in = line;
@@ -434,7 +433,6 @@ int prelex_run(prelex *p, const char *line, size_t len)
         int r = run_scan(s);
         if (r < 0) {
             jb_free(&s->out);
-            mem_free(s);
             prelex_free(p);
             return -1;
         }
@@ -443,7 +441,6 @@ int prelex_run(prelex *p, const char *line, size_t len)
             size_t n;
             p->owned = jb_take(&s->out, &n);
             if (!p->owned) {
-                mem_free(s);
                 prelex_free(p);
                 return -1;
             }
@@ -460,7 +457,6 @@ int prelex_run(prelex *p, const char *line, size_t len)
             break;
         /* a \u0000 somewhere: scan again with lifting off */
     }
-    mem_free(s);
     return 0;
 }
 

@@ -34,10 +34,11 @@ typedef struct request {
     perr err;
 } request;
 
-/* Writes {"id":…,"ok":true — the caller adds fields and the closing '}'. */
+/* Writes the opening of a success: {"id":…,"ok":true (the caller adds
+ * fields and the closing brace). */
 void response_ok(request *r);
 
-/* A string field: 0 with *s/*n set, 1 when absent, -1 (bad_request) when
+/* A string field: 0 with *s and *n set, 1 when absent, -1 (bad_request) when
  * not a string. */
 int field_string(request *r, const char *name, const char **s, size_t *n);
 

@@ -3,6 +3,7 @@
  * dispatch, the small ops (load, drop, tables, ping, stats) and error
  * responses. eval and explain are in eval.c.
  */
+#define _GNU_SOURCE /* memmem */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

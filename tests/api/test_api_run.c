@@ -51,6 +51,25 @@ static void compile_once_run_many_gives_a_column(void **state)
     jc_program_free(p);
 }
 
+static void run_into_writes_the_callers_buffer(void **state)
+{
+    (void)state;
+    int64_t a[] = {1, 2, 3, 4, 5};
+    jc_column cols[] = {{"a", JC_I64, a, 5}};
+    jc_error err;
+    jc_program *p = jc_compile(engine, "a * a > 4", JC_NUL_TERMINATED, cols, 1, &err);
+    jc_program *s = jc_compile(engine, "sum(a)", JC_NUL_TERMINATED, cols, 1, &err);
+    assert_non_null(p);
+    assert_non_null(s);
+    uint8_t out[5] = {9, 9, 9, 9, 9};
+    assert_int_equal(jc_run_into(p, cols, 1, 5, out, &err), 0);
+    assert_true(out[0] == 0 && out[1] == 0 && out[2] == 1 && out[3] == 1 && out[4] == 1);
+    assert_int_equal(jc_run_into(s, cols, 1, 5, out, &err), -1);
+    assert_int_equal(err.code, JC_INVALID_ARGUMENT);
+    jc_program_free(p);
+    jc_program_free(s);
+}
+
 static void aggregate_gives_a_scalar_and_null_over_zero_rows(void **state)
 {
     (void)state;
@@ -210,6 +229,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(compile_once_run_many_gives_a_column),
+        cmocka_unit_test(run_into_writes_the_callers_buffer),
         cmocka_unit_test(aggregate_gives_a_scalar_and_null_over_zero_rows),
         cmocka_unit_test(errors_carry_code_position_and_row),
         cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),

@@ -159,8 +159,28 @@ static void col_lists_report_the_bad_value(void **state)
     assert_non_null(strstr(msg, "--col a: value 2: '1' mixes a number with the bools"));
     incols_free(&cs);
     incols_init(&cs);
+    assert_int_equal(incols_add_list(&cs, "a=,1", msg, sizeof msg), -1);
+    assert_string_equal(msg, "--col a: value 1: empty cell");
+    incols_free(&cs);
+    incols_init(&cs);
     assert_int_equal(incols_add_list(&cs, "noequals", msg, sizeof msg), -1);
     assert_non_null(strstr(msg, "NAME=V1,V2"));
+    incols_free(&cs);
+}
+
+static void col_lists_with_text_are_text_columns(void **state)
+{
+    (void)state;
+    incols cs;
+    char msg[256];
+    incols_init(&cs);
+    assert_int_equal(incols_add_list(&cs, "name=ann,,bob", msg, sizeof msg), 0);
+    assert_int_equal(incols_finish(&cs, msg, sizeof msg), 0);
+    assert_string_equal(cs.cols[0].text_why,
+                        "--col name: value 1: 'ann' is not a number or true/false");
+    assert_int_equal(cs.cols[0].rows, 3);
+    assert_string_equal(((char **)cs.cols[0].values)[2], "bob");
+    assert_int_equal(incols_value_count(&cs), 0);
     incols_free(&cs);
 }
 
@@ -211,6 +231,7 @@ int main(void)
         cmocka_unit_test(a_decimal_widens_an_integer_column),
         cmocka_unit_test(bools_pack_to_one_byte),
         cmocka_unit_test(col_lists_report_the_bad_value),
+        cmocka_unit_test(col_lists_with_text_are_text_columns),
         cmocka_unit_test(empty_col_list_is_an_empty_f64_column),
         cmocka_unit_test(merging_refuses_a_name_twice),
     };

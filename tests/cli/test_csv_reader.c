@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "clients/csv.h"
+#include "util/mem.h"
 
 static char msg[512];
 
@@ -186,15 +187,34 @@ static void header_errors_are_reported(void **state)
     parse_fails(bad_utf8, strlen(bad_utf8), "not valid UTF-8");
 }
 
-static void cells_that_are_no_value_are_errors(void **state)
+static void bools_mixed_with_numbers_are_errors(void **state)
 {
     (void)state;
-    const char *text = "a\n1\n1.2.3\n";
-    parse_fails(text, strlen(text), "'1.2.3' is not a number");
-    const char *word = "a\n1\nabc\n";
-    parse_fails(word, strlen(word), "t.csv:3: column \"a\": 'abc' is not a number");
     const char *mixed = "a\n1\ntrue\n";
-    parse_fails(mixed, strlen(mixed), "mixes a bool with the numbers");
+    parse_fails(mixed, strlen(mixed), "t.csv:3: column \"a\": 'true' mixes a bool "
+                                      "with the numbers above it (row 1)");
+}
+
+static void cells_that_are_no_value_make_text_columns(void **state)
+{
+    (void)state;
+    incols cs = parse_ok("item,price,note\napple,0.5,\n\"melon, large\",3,1.2.3\n");
+    assert_int_equal(cs.count, 3);
+    assert_int_equal(incols_value_count(&cs), 1);
+    assert_non_null(cs.cols[0].text_why);
+    assert_string_equal(cs.cols[0].text_why,
+                        "t.csv:2: 'apple' is not a number or true/false (row 0)");
+    const char *const *items = cs.cols[0].values;
+    assert_int_equal(cs.cols[0].rows, 2);
+    assert_string_equal(items[0], "apple");
+    assert_string_equal(items[1], "melon, large");
+    assert_null(cs.cols[1].text_why);
+    assert_true(reals(&cs, 1)[1] == 3.0);
+    /* An empty cell is fine in a text column: text may be missing. */
+    assert_string_equal(cs.cols[2].text_why,
+                        "t.csv:3: '1.2.3' is not a number or true/false (row 1)");
+    assert_string_equal(((const char *const *)cs.cols[2].values)[0], "");
+    incols_free(&cs);
 }
 
 static void rows_map_back_to_source_lines(void **state)
@@ -218,6 +238,33 @@ static void quoted_line_breaks_shift_row_lines(void **state)
     incols_free(&cs);
 }
 
+static void running_out_of_memory_fails_cleanly(void **state)
+{
+    (void)state;
+    /* Fail the n-th allocation, for every n until the parse needs no more:
+     * each failure is an error saying so, never a crash or a leak. */
+    const char *good = "a,\"b \"\"q\"\"\"\n1,\"2.5\"\n3,4\n5,\"\n6\"\n";
+    int succeeded = 0;
+    for (long n = 0; n < 1000 && !succeeded; n++) {
+        incols cs;
+        incols_init(&cs);
+        mem_fail_after(n);
+        int rc = csv_parse(good, strlen(good), "t.csv", &cs, msg, sizeof msg);
+        mem_fail_after(-1);
+        if (rc == 0) {
+            succeeded = 1;
+            assert_int_equal(cs.cols[0].rows, 3);
+            incols_free(&cs);
+        } else {
+            if (!strstr(msg, "out of memory"))
+                print_error("allocation %ld: %s\n", n, msg);
+            assert_non_null(strstr(msg, "out of memory"));
+            assert_int_equal(cs.count, 0);
+        }
+    }
+    assert_true(succeeded);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,9 +281,11 @@ int main(void)
         cmocka_unit_test(wrong_field_count_is_an_error),
         cmocka_unit_test(quote_errors_are_reported),
         cmocka_unit_test(header_errors_are_reported),
-        cmocka_unit_test(cells_that_are_no_value_are_errors),
+        cmocka_unit_test(bools_mixed_with_numbers_are_errors),
+        cmocka_unit_test(cells_that_are_no_value_make_text_columns),
         cmocka_unit_test(rows_map_back_to_source_lines),
         cmocka_unit_test(quoted_line_breaks_shift_row_lines),
+        cmocka_unit_test(running_out_of_memory_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,7 +105,7 @@ static void with_input_puts_inputs_first_and_result_last(void **state)
                        "{\"type\":\"f64\",\"rows\":2,\"result\":[2.5,\"Infinity\"]},"
                        "{\"type\":\"i64\",\"rows\":2,\"result\":[5,7]},"
                        "{\"type\":\"f64\",\"rows\":2,\"result\":[2,0]}]}");
-    const char *inputs[] = {"a", "b,c"};
+    const view_input inputs[] = {{"a", NULL, 0}, {"b,c", NULL, 0}};
     eval_view v = {.format = FORMAT_CSV, .expr = "a / \"b,c\"", .inputs = inputs,
                    .ninputs = 2, .with_input = 1};
     capture c;
@@ -119,7 +119,7 @@ static void with_input_of_a_scalar_prints_the_scalar(void **state)
     (void)state;
     response r = parse("{\"ok\":true,\"results\":[{\"type\":\"i64\",\"result\":12},"
                        "{\"type\":\"i64\",\"rows\":2,\"result\":[5,7]}]}");
-    const char *inputs[] = {"a"};
+    const view_input inputs[] = {{"a", NULL, 0}};
     eval_view v = {.format = FORMAT_CSV, .expr = "sum(a)", .inputs = inputs,
                    .ninputs = 1, .with_input = 1};
     capture c;
@@ -148,13 +148,44 @@ static void filters_with_input_print_the_selected_rows(void **state)
     (void)state;
     response r = parse("{\"ok\":true,\"results\":[{\"type\":\"i64\",\"rows\":1,"
                        "\"result\":[4]},{\"type\":\"bool\",\"rows\":1,\"result\":[true]}]}");
-    const char *inputs[] = {"q", "flag"};
+    const view_input inputs[] = {{"q", NULL, 0}, {"flag", NULL, 0}};
     eval_view v = {.format = FORMAT_CSV, .inputs = inputs, .ninputs = 2,
                    .with_input = 1};
     capture c;
     open_capture(&c);
     assert_int_equal(output_eval(c.f, &v, &r), 0);
     expect(&c, "q,flag\n4,true\n");
+}
+
+static void text_columns_print_their_selected_cells(void **state)
+{
+    (void)state;
+    const char *items[] = {"apple", "melon, large", "pear"};
+    const view_input inputs[] = {{"item", items, 3}, {"qty", NULL, 0}};
+    /* Rows 1 and 2 selected: the text column follows the indices. */
+    response r = parse("{\"ok\":true,\"rows\":2,\"indices\":[1,2],\"results\":["
+                       "{\"type\":\"i64\",\"rows\":2,\"result\":[4,6]},"
+                       "{\"type\":\"i64\",\"rows\":2,\"result\":[2,3]}]}");
+    eval_view v = {.format = FORMAT_CSV, .expr = "qty * 2", .inputs = inputs,
+                   .ninputs = 2, .with_input = 1};
+    capture c;
+    open_capture(&c);
+    assert_int_equal(output_eval(c.f, &v, &r), 0);
+    expect(&c, "item,qty,qty * 2\n\"melon, large\",2,4\npear,3,6\n");
+    /* A filter over text columns only: the indices are the rows. */
+    const view_input only_text[] = {{"item", items, 3}};
+    response sel = parse("{\"ok\":true,\"rows\":2,\"indices\":[0,2]}");
+    eval_view w = {.format = FORMAT_CSV, .inputs = only_text, .ninputs = 1,
+                   .with_input = 1};
+    open_capture(&c);
+    assert_int_equal(output_eval(c.f, &w, &sel), 0);
+    expect(&c, "item\napple\npear\n");
+    /* An index past the text column is not our answer. */
+    response far = parse("{\"ok\":true,\"rows\":1,\"indices\":[3]}");
+    open_capture(&c);
+    assert_int_equal(output_eval(c.f, &w, &far), -1);
+    fclose(c.f);
+    free(c.text);
 }
 
 static void max_rows_cuts_long_columns(void **state)
@@ -180,7 +211,7 @@ static void answers_of_the_wrong_shape_are_refused(void **state)
     free(c.text);
     response ragged = parse("{\"ok\":true,\"results\":[{\"result\":[1,2]},"
                             "{\"result\":[1]}]}");
-    const char *inputs[] = {"a"};
+    const view_input inputs[] = {{"a", NULL, 0}};
     eval_view w = {.format = FORMAT_CSV, .expr = "a", .inputs = inputs,
                    .ninputs = 1, .with_input = 1};
     open_capture(&c);
@@ -278,6 +309,7 @@ int main(void)
         cmocka_unit_test(with_input_of_a_scalar_prints_the_scalar),
         cmocka_unit_test(filters_print_row_indices),
         cmocka_unit_test(filters_with_input_print_the_selected_rows),
+        cmocka_unit_test(text_columns_print_their_selected_cells),
         cmocka_unit_test(max_rows_cuts_long_columns),
         cmocka_unit_test(answers_of_the_wrong_shape_are_refused),
         cmocka_unit_test(csv_fields_quote_only_when_needed),

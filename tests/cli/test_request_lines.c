@@ -77,11 +77,12 @@ static incols columns(const char *const *lists, size_t n)
     return cs;
 }
 
+/* (Text columns, like t below, are never sent.) */
 static void small_columns_travel_as_typed_json(void **state)
 {
     (void)state;
-    const char *lists[] = {"a=1,-2", "b=0.5,3", "c=true,false", "e="};
-    incols cs = columns(lists, 4);
+    const char *lists[] = {"a=1,-2", "t=x,y", "b=0.5,3", "c=true,false", "e="};
+    incols cs = columns(lists, 5);
     strbuf sb;
     strbuf_init(&sb);
     request_begin(&sb, "eval");

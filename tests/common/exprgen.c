@@ -342,7 +342,7 @@ static void gen_f64(gen *g, int minlvl, unsigned depth)
     case 9:
         a[0] = JC_BOOL;
         a[1] = JC_F64;
-        a[2] = chance(g, 50) ? JC_F64 : int_like(g);
+        a[2] = chance(g, 50) ? JC_F64 : JC_I64; /* never bool with a number */
         if (chance(g, 50)) {
             jc_type x = a[1];
             a[1] = a[2];

@@ -6,6 +6,7 @@
 
 #include "interp/interp.h"
 #include "interp/reduce.h"
+#include "interp/vm.h"
 #include "parser/parser.h"
 #include "util/error.h"
 
@@ -43,6 +44,8 @@ static int compute(run *x, unsigned p, void *const *outs, size_t begin,
             error_clear(&errs[k]);
         return 0;
     }
+    if (x->o->path == DRV_ROWS)
+        return interp_precise_rows(x->t, p, &io, x->states, begin, end, errs, each);
     if (each)
         return interp_precise_each(x->t, p, &io, x->states, begin, end, errs);
     return interp_precise(x->t, p, &io, x->states, begin, end, errs);

@@ -17,8 +17,9 @@
 #include "jitcalc.h"
 
 enum drv_path {
-    DRV_FAST = 0,   /* interp_block, precise re-run of faulted calls */
-    DRV_PRECISE = 1 /* interp_precise only */
+    DRV_FAST = 0,    /* interp_block, precise re-run of faulted calls */
+    DRV_PRECISE = 1, /* interp_precise[_each] only */
+    DRV_ROWS = 2     /* the row-by-row evaluator only (vm.h): the reference */
 };
 
 typedef struct drv_opts {

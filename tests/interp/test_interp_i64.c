@@ -169,6 +169,30 @@ static void bool_operators(void **state)
     }
 }
 
+/* The API says bool bytes are 0 or 1; any other byte is read as true by
+ * both paths alike, and results are always 0 or 1. */
+static void bool_bytes_other_than_one_count_as_true(void **state)
+{
+    (void)state;
+    uint8_t p[] = {2, 255, 0, 1, 128}, q[] = {1, 3, 0, 0, 2};
+    jc_column c[] = {col_bool("p", p, 5), col_bool("q", q, 5)};
+    static const struct { const char *e; uint8_t w[5]; } t[] = {
+        {"p", {1, 1, 0, 1, 1}}, {"not p", {0, 0, 1, 0, 0}}, {"p and q", {1, 1, 0, 0, 1}},
+        {"p == q", {1, 1, 1, 0, 1}}, {"if(q, p, false)", {1, 1, 0, 0, 1}},
+        {"p or false", {1, 1, 0, 1, 1}},
+    };
+    for (size_t k = 0; k < NCASES(t); k++) {
+        drv_result r = eval_both(t[k].e, c, 2, 5);
+        assert_int_equal(r.rc, 0);
+        if (memcmp(r.values, t[k].w, 5) != 0)
+            fail_msg("`%s`", t[k].e);
+        drv_result_free(&r);
+    }
+    drv_result r = eval_both("sum(p) + int(q)", c, 2, 5);
+    assert_int_equal(((int64_t *)r.values)[0], 4 + 1);
+    drv_result_free(&r);
+}
+
 static void mixed_i64_and_f64_compare_as_f64(void **state)
 {
     (void)state;
@@ -211,6 +235,7 @@ int main(void)
         cmocka_unit_test(int_cast_truncates_and_checks_the_range),
         cmocka_unit_test(bools_count_as_zero_and_one),
         cmocka_unit_test(bool_operators),
+        cmocka_unit_test(bool_bytes_other_than_one_count_as_true),
         cmocka_unit_test(mixed_i64_and_f64_compare_as_f64),
         cmocka_unit_test(integer_results_keep_their_type),
     };

@@ -29,19 +29,23 @@ static inline jc_column col_bool(const char *name, const uint8_t *data, size_t n
     return (jc_column){name, JC_BOOL, data, n};
 }
 
-/* Evaluates through both paths, checks they agree bit for bit, and
- * returns the fast path's result. */
+/* Evaluates through every path (block, precise, row by row), checks they
+ * agree bit for bit, and returns the block path's result. */
 static inline drv_result eval_both(const char *expr, const jc_column *cols,
                                    size_t ncols, size_t nrows)
 {
-    drv_result fast, precise;
-    drv_opts po = {.path = DRV_PRECISE};
+    drv_result fast;
     drv_eval(expr, cols, ncols, nrows, NULL, &fast);
-    drv_eval(expr, cols, ncols, nrows, &po, &precise);
-    if (!drv_same(&fast, &precise))
-        fail_msg("fast and precise paths differ for `%s` (rc %d/%d, %s/%s)", expr,
-                 fast.rc, precise.rc, fast.err.message, precise.err.message);
-    drv_result_free(&precise);
+    for (int path = DRV_PRECISE; path <= DRV_ROWS; path++) {
+        drv_opts po = {.path = (enum drv_path)path};
+        drv_result other;
+        drv_eval(expr, cols, ncols, nrows, &po, &other);
+        if (!drv_same(&fast, &other))
+            fail_msg("block and %s paths differ for `%s` (rc %d/%d, %s/%s)",
+                     path == DRV_PRECISE ? "precise" : "row-by-row", expr, fast.rc, other.rc,
+                     fast.err.message, other.err.message);
+        drv_result_free(&other);
+    }
     return fast;
 }
 

@@ -333,6 +333,26 @@ static void out_of_memory_anywhere_is_an_error_value(void **state)
     assert_true(succeeded);
 }
 
+static void null_text_is_invalid_argument(void **state)
+{
+    (void)state;
+    jc_tree t;
+    jc_error err = {0};
+    assert_int_equal(parse_expression(&t, NULL, 0, NULL, &err), -1);
+    assert_int_equal(err.code, JC_INVALID_ARGUMENT);
+    assert_int_equal(t.nnodes, 0);
+}
+
+static void nul_terminated_length_reads_to_the_nul(void **state)
+{
+    (void)state;
+    jc_tree t;
+    jc_error err = {0};
+    assert_int_equal(parse_expression(&t, "a + b", JC_NUL_TERMINATED, NULL, &err), 0);
+    assert_int_equal(t.nnodes, 3);
+    tree_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +373,8 @@ int main(void)
         cmocka_unit_test(too_many_distinct_columns_is_limit_exceeded),
         cmocka_unit_test(thirty_thousand_term_chain_parses_typechecks_and_prints),
         cmocka_unit_test(out_of_memory_anywhere_is_an_error_value),
+        cmocka_unit_test(null_text_is_invalid_argument),
+        cmocka_unit_test(nul_terminated_length_reads_to_the_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -101,6 +101,25 @@ static void base64_rejects_bad_text(void **state)
             assert_int_equal(b64_decode(copy, len, out), -1);
         }
     }
+    /* long texts go through the vector decoder: a bad byte anywhere, of
+     * every kind (each high nibble, the neighbours of the alphabet) */
+    uint8_t raw[1200], dec[1200];
+    char enc[1700];
+    for (size_t i = 0; i < sizeof raw; i++)
+        raw[i] = (uint8_t)rng();
+    b64_encode(raw, sizeof raw, enc);
+    size_t elen = b64_encoded_len(sizeof raw);
+    static const unsigned char near[] = {0x00, 0x1F, 0x20, 0x2A, 0x2C, 0x2E, 0x3A, 0x40,
+                                         0x5B, 0x60, 0x7B, 0x7F, 0x80, 0xC3, 0xFF, '='};
+    for (size_t i = 0; i < elen - 2; i++) {
+        char saved = enc[i];
+        enc[i] = (char)near[i % sizeof near];
+        if (b64_decode(enc, elen, dec) != -1)
+            fail_msg("byte 0x%02x at %zu accepted", near[i % sizeof near], i);
+        enc[i] = saved;
+    }
+    assert_int_equal(b64_decode(enc, elen, dec), 0);
+    assert_memory_equal(dec, raw, sizeof raw);
     assert_int_equal(b64_decoded_len("QUJDR", 5), (size_t)-1); /* len % 4 == 1 */
     assert_int_equal(b64_decode("QUJDR", 5, out), -1);
     assert_int_equal(b64_decode("QR==", 4, out), -1);  /* leftover bits */

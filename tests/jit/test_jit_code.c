@@ -1,0 +1,288 @@
+/*
+ * test_jit_code.c — properties of compiled code itself: instruction set
+ * names, the stencil chain explain shows, literals that are parameters (not
+ * code), code memory that is reused and never writable and executable at
+ * once (W^X, read from /proc/self/maps while code runs), and perf map
+ * entries on request.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "interp/interp.h"
+#include "jit/internal.h"
+#include "parser/parser.h"
+
+static const jc_column schema[] = {{"a", JC_F64, NULL, 0}, {"b", JC_F64, NULL, 0},
+                                   {"c", JC_F64, NULL, 0}, {"price", JC_F64, NULL, 0}};
+
+static void build(jc_tree *t, const char *text)
+{
+    jc_error err;
+    jc_limits lim = {65536, 256, 1024};
+    tree_init(t);
+    assert_int_equal(parse_expression(t, text, strlen(text), &lim, &err), 0);
+    assert_int_equal(typecheck_tree(t, schema, 4, &lim, &err), 0);
+    assert_int_equal(fold_constants(t, &err), 0);
+}
+
+static jit_isa any_isa(void)
+{
+    jit_isa isa = jit_isa_best();
+    if (isa == JIT_ISA_NONE)
+        skip();
+    return isa;
+}
+
+static void test_isa_names_round_trip(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"none", "sse2", "avx2", "avx512"};
+    for (int i = 0; i < 4; i++) {
+        jit_isa isa;
+        assert_int_equal(jit_isa_parse(names[i], &isa), 0);
+        assert_string_equal(jit_isa_name(isa), names[i]);
+    }
+    jit_isa isa;
+    assert_int_equal(jit_isa_parse("avx3", &isa), -1);
+    assert_int_equal(jit_isa_parse(NULL, &isa), -1);
+    assert_false(jit_isa_supported(JIT_ISA_NONE));
+    jit_isa best = jit_isa_best();
+    assert_true(best == JIT_ISA_NONE || jit_isa_supported(best));
+#if defined(__x86_64__)
+    assert_string_equal(jit_arch(), "x86_64");
+    assert_true(jit_isa_supported(JIT_ISA_SSE2)); /* the x86-64 baseline */
+#endif
+}
+
+static void test_chain_names_the_stencils_in_code_order(void **state)
+{
+    (void)state;
+    jit_isa isa = any_isa();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree t;
+    build(&t, "a*b + c");
+    jit_code *code = jit_compile(pool, &t, isa, &err);
+    assert_non_null(code);
+    const char *const *names;
+    size_t n = jit_code_stencils(code, &names);
+    static const char *const want[] = {"ENTRY", "LOADP1_64_0", "MULP2_F64_0", "ADDP3_F64_0",
+                                       "STOREP0_F64_0", "TAIL", "EXIT"};
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(names[i], want[i]);
+    const void *start;
+    size_t len;
+    assert_int_equal(jit_code_range(code, 0, &start, &len), 0);
+    assert_true(len > 0 && len <= jit_code_bytes(code));
+    assert_int_equal(jit_code_bytes(code) % CODEMEM_UNIT, 0);
+    assert_int_equal(jit_code_range(code, 1, &start, &len), -1);
+    jit_code_free(code);
+    tree_free(&t);
+
+    /* passes are separated by "|" */
+    build(&t, "a / sum(a)");
+    code = jit_compile(pool, &t, isa, &err);
+    n = jit_code_stencils(code, &names);
+    size_t bars = 0;
+    for (size_t i = 0; i < n; i++)
+        bars += !strcmp(names[i], "|");
+    assert_int_equal(bars, t.npasses - 1);
+    assert_int_equal(t.npasses, 2);
+    jit_code_free(code);
+    tree_free(&t);
+    jit_pool_free(pool);
+}
+
+static void test_literals_are_not_baked_into_code(void **state)
+{
+    (void)state;
+    jit_isa isa = any_isa();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree t1, t2;
+    build(&t1, "price > 100");
+    build(&t2, "price > 250");
+    jit_code *c1 = jit_compile(pool, &t1, isa, &err), *c2 = jit_compile(pool, &t2, isa, &err);
+    const void *s1, *s2;
+    size_t l1, l2;
+    jit_code_range(c1, 0, &s1, &l1);
+    jit_code_range(c2, 0, &s2, &l2);
+    assert_int_equal(l1, l2);
+    /* Same bytes: the literal is read from scalar slot 0 in both. Only a
+     * rel32 field to the pool's shared data may differ (the codes sit at
+     * different addresses). */
+    size_t diff = 0;
+    for (size_t i = 0; i < l1; i++)
+        diff += ((const uint8_t *)s1)[i] != ((const uint8_t *)s2)[i];
+    assert_true(diff <= 8); /* at most two rel32 fields to shared data */
+    double x[3] = {99, 150, 300};
+    uint8_t o1[3], o2[3];
+    const void *cols[1] = {x};
+    void *outs1[1] = {o1}, *outs2[1] = {o2};
+    jc_block_io io1 = {cols, (const uint64_t *)&t1.consts[0].value.bits, outs1};
+    jc_block_io io2 = {cols, (const uint64_t *)&t2.consts[0].value.bits, outs2};
+    assert_int_equal(jit_run(c1, 0, &io1, 0, 3), 0);
+    assert_int_equal(jit_run(c2, 0, &io2, 0, 3), 0);
+    assert_memory_equal(o1, ((uint8_t[]){0, 1, 1}), 3);
+    assert_memory_equal(o2, ((uint8_t[]){0, 0, 1}), 3);
+    jit_code_free(c1);
+    jit_code_free(c2);
+    tree_free(&t1);
+    tree_free(&t2);
+    jit_pool_free(pool);
+}
+
+static void test_freed_code_memory_is_reused(void **state)
+{
+    (void)state;
+    jit_isa isa = any_isa();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree t;
+    build(&t, "sqrt(a*a + b*b) + if(a > b, a - b, b - a)");
+    jit_code *first = jit_compile(pool, &t, isa, &err);
+    size_t mapped = codemem_mapped(pool->mem);
+    for (int i = 0; i < 20000; i++) {
+        jit_code *c = jit_compile(pool, &t, isa, &err);
+        assert_non_null(c);
+        jit_code_free(c);
+    }
+    /* 20,000 compiles of a few hundred bytes each: no growth */
+    assert_int_equal(codemem_mapped(pool->mem), mapped);
+    jit_code_free(first);
+    tree_free(&t);
+    jit_pool_free(pool);
+}
+
+/* Every mapping of the process: none may be writable and executable. */
+static int count_wx(int *exec_code)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    assert_non_null(f);
+    char line[512];
+    int wx = 0;
+    while (fgets(line, sizeof line, f)) {
+        char perms[8] = {0};
+        if (sscanf(line, "%*s %7s", perms) != 1)
+            continue;
+        if (perms[1] == 'w' && perms[2] == 'x')
+            wx++;
+        if (strstr(line, "jitcalc-code") && perms[2] == 'x' && perms[1] != 'w')
+            (*exec_code)++;
+    }
+    fclose(f);
+    return wx;
+}
+
+typedef struct runner {
+    const jit_code *code;
+    jc_block_io io;
+    size_t rows;
+    volatile int stop;
+} runner;
+
+static void *run_loop(void *arg)
+{
+    runner *r = arg;
+    while (!r->stop)
+        jit_run(r->code, 0, &r->io, 0, r->rows);
+    return NULL;
+}
+
+static void test_no_mapping_is_writable_and_executable(void **state)
+{
+    (void)state;
+    jit_isa isa = any_isa();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree t;
+    build(&t, "exp(-a) * sin(b) + ln(c + 1)");
+    jit_code *code = jit_compile(pool, &t, isa, &err);
+    assert_non_null(code);
+    enum { N = 100000 };
+    double *a = calloc(N, 8), *o = calloc(N, 8);
+    const void *cols[3] = {a, a, a};
+    void *outs[1] = {o};
+    runner r = {code, {cols, t.nconsts ? (const uint64_t *)&t.consts[0].value.bits : NULL, outs},
+                N, 0};
+    uint64_t *sc = calloc(t.nconsts + 1, 8);
+    for (uint32_t i = 0; i < t.nconsts; i++)
+        sc[i] = t.consts[i].value.bits;
+    r.io.scalars = sc;
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, run_loop, &r), 0);
+    /* while compiled code runs on another thread */
+    for (int i = 0; i < 50; i++) {
+        int exec_code = 0;
+        assert_int_equal(count_wx(&exec_code), 0);
+        assert_true(exec_code > 0); /* the code mapping exists, read+exec only */
+        usleep(1000);
+    }
+    r.stop = 1;
+    pthread_join(th, NULL);
+    free(a);
+    free(o);
+    free(sc);
+    jit_code_free(code);
+    tree_free(&t);
+    jit_pool_free(pool);
+}
+
+static void test_perf_map_names_jitted_code_when_asked(void **state)
+{
+    (void)state;
+    jit_isa isa = any_isa();
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree t;
+    build(&t, "a + b");
+    jit_code *code = jit_compile(pool, &t, isa, &err);
+    const void *start;
+    size_t len;
+    jit_code_range(code, 0, &start, &len);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256], want[64];
+    snprintf(want, sizeof want, "%lx %zx jitcalc_%s_pass0", (unsigned long)(uintptr_t)start,
+             len, jit_isa_name(isa));
+    int found = 0;
+    while (fgets(line, sizeof line, f))
+        found |= !strncmp(line, want, strlen(want));
+    fclose(f);
+    unlink(path);
+    assert_true(found);
+    jit_code_free(code);
+    tree_free(&t);
+    jit_pool_free(pool);
+}
+
+int main(void)
+{
+    /* before any compile: the setting is read once */
+    setenv("JITCALC_PERF_MAP", "1", 1);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_isa_names_round_trip),
+        cmocka_unit_test(test_chain_names_the_stencils_in_code_order),
+        cmocka_unit_test(test_literals_are_not_baked_into_code),
+        cmocka_unit_test(test_freed_code_memory_is_reused),
+        cmocka_unit_test(test_no_mapping_is_writable_and_executable),
+        cmocka_unit_test(test_perf_map_names_jitted_code_when_asked),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+    unlink(path);
+    return rc;
+}

@@ -1,0 +1,185 @@
+/*
+ * test_linker_tables.c — the generated stencil tables of every instruction
+ * set in this build are complete and self-consistent: every stencil has
+ * code, every hole is a known kind inside its stencil, trailing jumps are
+ * what the flag says, only EXIT returns, and every called function is an
+ * allowed one that resolved to an address.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "jit/internal.h"
+
+static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512};
+#define NISAS (sizeof isas / sizeof *isas)
+
+static void test_every_stencil_has_code(void **state)
+{
+    (void)state;
+    int sets = 0;
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        sets++;
+        assert_int_equal(set->lanes, jit_isa_lanes(isas[s]));
+        for (int id = 0; id < JC_NSTENCILS; id++) {
+            const jc_stencil *st = &set->stencils[id];
+            if (st->size == 0)
+                fail_msg("%s: %s has no code", set->isa, jc_stencil_names[id]);
+        }
+    }
+    assert_true(sets > 0);
+}
+
+static void test_holes_are_known_and_inside(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        for (int id = 0; id < JC_NSTENCILS; id++) {
+            const jc_stencil *st = &set->stencils[id];
+            for (unsigned k = 0; k < st->nholes; k++) {
+                const jc_hole *h = &set->holes[st->holes + k];
+                unsigned width = h->kind == JC_RELOC_X86_64 ? 8 : 4;
+                if (h->kind < JC_RELOC_X86_PC32 || h->kind > JC_RELOC_X86_64)
+                    fail_msg("%s %s: unknown kind %u", set->isa, jc_stencil_names[id], h->kind);
+                if (h->sym < JC_SYM_CONT || h->sym > JC_SYM_FUNC)
+                    fail_msg("%s %s: unknown symbol %u", set->isa, jc_stencil_names[id], h->sym);
+                if (h->offset + width > st->size)
+                    fail_msg("%s %s: hole outside", set->isa, jc_stencil_names[id]);
+                if (h->sym == JC_SYM_FUNC)
+                    assert_true(h->index < set->nfuncs);
+                if (h->sym == JC_SYM_RODATA)
+                    assert_true(h->addend >= -16 && h->addend < (int32_t)set->rodata_size);
+            }
+        }
+    }
+}
+
+static const jc_hole *hole_at(const jc_stencil_set *set, const jc_stencil *st,
+                              uint32_t off)
+{
+    for (unsigned k = 0; k < st->nholes; k++)
+        if (set->holes[st->holes + k].offset == off)
+            return &set->holes[st->holes + k];
+    return NULL;
+}
+
+static void test_trailing_jump_flag_matches_the_bytes(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        for (int id = 0; id < JC_NSTENCILS; id++) {
+            const jc_stencil *st = &set->stencils[id];
+            const uint8_t *code = set->code + st->code;
+            const jc_hole *h = st->size >= 5 ? hole_at(set, st, st->size - 4u) : NULL;
+            int jump = h && code[st->size - 5] == 0xe9 && h->sym == JC_SYM_CONT &&
+                       h->addend == -4;
+            if (jump != !!(st->flags & JC_STENCIL_TRAILING_JUMP))
+                fail_msg("%s %s: trailing jump flag %d, bytes say %d", set->isa,
+                         jc_stencil_names[id], st->flags, jump);
+            /* every stencil ends in its continuation jump, except EXIT and
+             * those with a rare out-of-line path after it (SLEEF repairs) */
+            int repaired = (id >= JC_ST_LOG1P && id <= JC_ST_LOG1P_LAST_) ||
+                           (id >= JC_ST_SINH && id <= JC_ST_COSH_LAST_) ||
+                           (id >= JC_ST_HYPOT && id <= JC_ST_HYPOT_LAST_);
+            if (id != JC_ST_EXIT && !repaired && !jump)
+                fail_msg("%s %s does not end in its continuation jump", set->isa,
+                         jc_stencil_names[id]);
+        }
+    }
+}
+
+static void test_only_exit_returns(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        for (int id = 0; id < JC_NSTENCILS; id++) {
+            const jc_stencil *st = &set->stencils[id];
+            int conts = 0;
+            for (unsigned k = 0; k < st->nholes; k++)
+                conts += set->holes[st->holes + k].sym == JC_SYM_CONT;
+            if (id == JC_ST_EXIT) {
+                assert_int_equal(conts, 0);
+                assert_int_equal(set->code[st->code + st->size - 1], 0xc3);
+            } else if (conts == 0) {
+                fail_msg("%s %s never continues", set->isa, jc_stencil_names[id]);
+            }
+        }
+    }
+}
+
+static void test_loop_tail_branches_back_conditionally(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        const jc_stencil *st = &set->stencils[JC_ST_TAIL];
+        const uint8_t *code = set->code + st->code;
+        int found = 0;
+        for (unsigned k = 0; k < st->nholes; k++) {
+            const jc_hole *h = &set->holes[st->holes + k];
+            if (h->sym == JC_SYM_TARGET) {
+                /* `jb target` (0f 82 rel32), not `jae over; jmp target` */
+                assert_int_equal(code[h->offset - 2], 0x0f);
+                assert_int_equal(code[h->offset - 1], 0x82);
+                found = 1;
+            }
+        }
+        assert_true(found);
+    }
+}
+
+static void test_called_functions_are_allowed_and_resolved(void **state)
+{
+    (void)state;
+    static const char *const suffix[] = {"", "d2_u10sse2", "d4_u10avx", "d8_u10avx512fnofma"};
+    static const char *const suffix05[] = {"", "d2_u05sse2", "d4_u05avx", "d8_u05avx512fnofma"};
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        assert_true(set->nfuncs > 0);
+        for (unsigned i = 0; i < set->nfuncs; i++) {
+            const char *n = set->func_names[i];
+            assert_non_null(set->funcs[i]);
+            if (!strncmp(n, "jc_lane_", 8))
+                continue;
+            assert_true(!strncmp(n, "Sleef_cinz_", 11));
+            /* the vector width of the set, deterministic 1-ulp (0.5 for hypot) */
+            const char *want = strstr(n, "hypot") ? suffix05[isas[s]] : suffix[isas[s]];
+            size_t ln = strlen(n), lw = strlen(want);
+            if (ln < lw || strcmp(n + ln - lw, want))
+                fail_msg("%s calls %s", set->isa, n);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_stencil_has_code),
+        cmocka_unit_test(test_holes_are_known_and_inside),
+        cmocka_unit_test(test_trailing_jump_flag_matches_the_bytes),
+        cmocka_unit_test(test_only_exit_returns),
+        cmocka_unit_test(test_loop_tail_branches_back_conditionally),
+        cmocka_unit_test(test_called_functions_are_allowed_and_resolved),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
