@@ -6,7 +6,7 @@
  *
  * Every figure is the median of several timed repetitions, each long enough
  * to be measured, all in this one process, so ratios hold when the machine's
- * speed drifts. Usage: bench_engines [--quick] [--sizes N,N,...] [--json FILE]
+ * speed drifts. Usage: bench_engines [--quick | --smoke] [--sizes N,N,...] [--json FILE]
  */
 #include <math.h>
 #include <stdint.h>
@@ -19,6 +19,9 @@
 #include "jitcalc.h"
 
 #define SAMPLES 7
+
+/* --smoke: one short sample of everything, to prove the program runs. */
+static int smoke;
 
 typedef struct bench_expr {
     const char *name;
@@ -68,7 +71,12 @@ static double median(double *v, int n)
 static volatile double sink;
 
 /* Repetitions so that one sample takes about 20 ms. */
-static int reps_for(size_t n) { return n >= 1000000 ? 1 : (int)(20000000 / (n + 1000)) + 1; }
+static int reps_for(size_t n)
+{
+    if (smoke)
+        return 1;
+    return n >= 1000000 ? 1 : (int)(20000000 / (n + 1000)) + 1;
+}
 
 static double time_c(const bench_expr *e, const bench_cols *k)
 {
@@ -126,7 +134,7 @@ static double time_compile(jc_engine *engine, const char *text, const jc_column 
     double s[SAMPLES];
     jc_error err;
     for (int i = 0; i < SAMPLES; i++) {
-        int reps = 2000;
+        int reps = smoke ? 2 : 2000;
         double t0 = now_ns();
         for (int r = 0; r < reps; r++) {
             jc_program *p = jc_compile(engine, text, JC_NUL_TERMINATED, cols, 3, &err);
@@ -137,6 +145,41 @@ static double time_compile(jc_engine *engine, const char *text, const jc_column 
         s[i] = (now_ns() - t0) / reps;
     }
     return median(s, SAMPLES);
+}
+
+/* The largest relative difference between jitcalc's answer and the C
+ * loop's (a wrong engine is reported, not timed: NAN when it fails). */
+static double check_against_c(jc_program *p, const bench_expr *e, const bench_cols *k,
+                              const jc_column *cols, double *mine)
+{
+    jc_error err;
+    double worst = 0;
+    if (e->c_loop) {
+        e->c_loop(k);
+        if (jc_run_into(p, cols, 3, k->n, mine, &err) != 0)
+            return NAN;
+        for (size_t i = 0; i < k->n; i++) {
+            double ref = k->out[i], d = fabs(mine[i] - ref) / (fabs(ref) > 1e-300 ? fabs(ref) : 1);
+            if (!(d <= worst))
+                worst = d;
+        }
+        return worst;
+    }
+    double ref = e->c_reduce(k), got;
+    if (e->is_filter) {
+        jc_selection sel;
+        if (jc_filter(p, cols, 3, k->n, &sel, &err) != 0)
+            return NAN;
+        got = (double)sel.count;
+        jc_selection_free(&sel);
+    } else {
+        jc_result r;
+        if (jc_run(p, cols, 3, k->n, &r, &err) != 0)
+            return NAN;
+        got = r.scalar.f64;
+        jc_result_free(&r);
+    }
+    return fabs(got - ref) / (fabs(ref) > 1e-300 ? fabs(ref) : 1);
 }
 
 static double *random_column(size_t n, uint64_t seed)
@@ -171,6 +214,11 @@ int main(int argc, char **argv)
             sizes[0] = 1000;
             sizes[1] = 20000;
             nsizes = 2;
+        } else if (strcmp(argv[i], "--smoke") == 0) {
+            smoke = 1;
+            sizes[0] = 1000;
+            sizes[1] = 20011;
+            nsizes = 2;
         } else if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
             nsizes = 0;
             for (char *t = strtok(argv[++i], ","); t && nsizes < 8; t = strtok(NULL, ","))
@@ -178,7 +226,7 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
             json_path = argv[++i];
         } else {
-            fprintf(stderr, "usage: %s [--quick] [--sizes N,N,...] [--json FILE]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--quick | --smoke] [--sizes N,N,...] [--json FILE]\n", argv[0]);
             return 2;
         }
     }
@@ -201,29 +249,32 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NISAS; i++)
         if (engines[i])
             printf(" %s ns/row |", strcmp(isas[i], "none") ? isas[i] : "interp");
-    printf(" best JIT / C |\n|---|---|---|");
+    printf(" best JIT / C | max rel. error vs C |\n|---|---|---|");
     for (size_t i = 0; i < NISAS; i++)
         if (engines[i])
             printf("---|");
-    printf("---|\n");
+    printf("---|---|\n");
 
     for (int si = 0; si < nsizes; si++) {
         size_t n = sizes[si];
         double *a = random_column(n, 1), *b = random_column(n, 2), *c = random_column(n, 3);
-        double *out = malloc(n * sizeof *out);
+        double *out = malloc(n * sizeof *out), *mine = malloc(n * sizeof *mine);
         bench_cols k = {a, b, c, out, n};
         jc_column cols[3] = {{"a", JC_F64, a, n}, {"b", JC_F64, b, n}, {"c", JC_F64, c, n}};
         for (size_t ei = 0; ei < NEXPRS; ei++) {
             const bench_expr *e = &exprs[ei];
             double c_ns = time_c(e, &k);
             printf("| %s | %zu | %.3f |", e->name, n, c_ns);
-            double best = INFINITY;
+            double best = INFINITY, worst_rel = 0;
             for (size_t i = 0; i < NISAS; i++) {
                 if (!engines[i])
                     continue;
                 jc_program *p = jc_compile(engines[i], e->text, JC_NUL_TERMINATED, cols, 3, &err);
-                double ns = p ? time_jc(p, e, cols, n, out) : NAN;
+                double rel = p ? check_against_c(p, e, &k, cols, mine) : NAN;
+                double ns = p && rel < 1e-9 ? time_jc(p, e, cols, n, out) : NAN;
                 jc_program_free(p);
+                if (rel > worst_rel || rel != rel)
+                    worst_rel = rel;
                 printf(" %.3f |", ns);
                 if (i > 0 && ns < best)
                     best = ns;
@@ -233,7 +284,7 @@ int main(int argc, char **argv)
                     first_json = 0;
                 }
             }
-            printf(" %.2f |\n", best / c_ns);
+            printf(" %.2f | %.1e |\n", best / c_ns, worst_rel);
         }
         if (n >= 1000000) {
             double s[SAMPLES];
@@ -248,6 +299,7 @@ int main(int argc, char **argv)
         free(b);
         free(c);
         free(out);
+        free(mine);
     }
 
     /* Compile time: cold (no cache: every compile is a full compile) and on

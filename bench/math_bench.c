@@ -3,14 +3,16 @@
  * For E6 (`exp(-a) * sin(b) + ln(c + 1)`) and one row per function, ns per
  * row at each size for
  *   - jitcalc through the public API, one engine per instruction set
- *     ("none" = the interpreter, then each JIT set the engine accepts);
+ *     ("none" = the interpreter, then each JIT set the engine accepts),
+ *     with jc_run_into; and the widest one again with jc_run, which
+ *     allocates its result column on every run;
  *   - the scalar glibc C loop (this file is built -O2 -fno-math-errno
  *     -ffp-contract=off, calling exp/sin/log... one row at a time);
  *   - SLEEF's deterministic functions called directly at the widest width
  *     the CPU has (d8 avx512fnofma, d4 avx or d2 sse2; d1 purec elsewhere):
  *     the ceiling for a JIT that calls SLEEF.
- * The C and SLEEF loops write into a buffer allocated once; jitcalc
- * allocates its result column on every run, as the API does.
+ * The C and SLEEF loops and jc_run_into write into one buffer allocated
+ * once.
  * Every figure is the median of several timed samples in this one process,
  * in CPU time of the calling thread (so a busy machine inflates it less).
  * jitcalc's results are checked against the direct SLEEF results (same
@@ -268,8 +270,10 @@ static double time_loop(loop_fn f, const cols3 *k, int samples)
     return median(s, samples);
 }
 
-/* ns per row of a jitcalc run, or NAN when it failed. */
-static double time_jc(const jc_program *p, const jc_column *cols, size_t n, int samples)
+/* ns per row of a jitcalc run, or NAN when it failed: into the reused
+ * buffer out (jc_run_into), or allocating the result (jc_run, out NULL). */
+static double time_jc(const jc_program *p, const jc_column *cols, size_t n,
+                      int samples, double *out)
 {
     double s[64];
     int reps = reps_for(n);
@@ -277,6 +281,11 @@ static double time_jc(const jc_program *p, const jc_column *cols, size_t n, int 
     for (int i = -1; i < samples; i++) { /* i = -1: warm-up */
         double t0 = now_ns();
         for (int r = 0; r < reps; r++) {
+            if (out) {
+                if (jc_run_into(p, cols, 3, n, out, &err) != 0)
+                    return NAN;
+                continue;
+            }
             jc_result res;
             if (jc_run(p, cols, 3, n, &res, &err) != 0)
                 return NAN;
@@ -361,18 +370,24 @@ int main(int argc, char **argv)
 
     printf("\nns per row (thread CPU time), single thread; columns uniform in (0, 1) except pow: "
            "a in (0, 2), b in (-4, 4).\n");
-    printf("jitcalc allocates its result column per run; the C and SLEEF loops "
-           "reuse one buffer. * = the engine ran the interpreter for this "
+    size_t widest = 0;
+    for (size_t i = 0; i < NISAS; i++)
+        if (engines[i])
+            widest = i;
+    printf("jitcalc per isa: jc_run_into, into one reused buffer as the C and "
+           "SLEEF loops; the jc_run column allocates its result per run (as "
+           "numpy does). * = the engine ran the interpreter for this "
            "expression; ! = bits differ from direct SLEEF.\n\n");
     printf("| expr | rows |");
     for (size_t i = 0; i < NISAS; i++)
         if (engines[i])
             printf(" jitcalc %s |", strcmp(isas[i], "none") ? isas[i] : "interp");
-    printf(" glibc loop | SLEEF %s | best jitcalc / glibc |\n|---|---:|", sleef_name);
+    printf(" jitcalc %s jc_run | glibc loop | SLEEF %s | best jitcalc / glibc |\n|---|---:|",
+           strcmp(isas[widest], "none") ? isas[widest] : "interp", sleef_name);
     for (size_t i = 0; i < NISAS; i++)
         if (engines[i])
             printf("---:|");
-    printf("---:|---:|---:|\n");
+    printf("---:|---:|---:|---:|\n");
     fflush(stdout);
 
     int status = 0;
@@ -402,7 +417,7 @@ int main(int argc, char **argv)
             jc_column cols[3] = {{"a", JC_F64, a, n}, {"b", JC_F64, b, n}, {"c", JC_F64, c, n}};
 
             printf("| %s | %zu |", r->name, n);
-            double best = INFINITY;
+            double best = INFINITY, alloc_ns = NAN;
             for (size_t i = 0; i < NISAS; i++) {
                 if (!engines[i])
                     continue;
@@ -417,7 +432,9 @@ int main(int argc, char **argv)
                 int interp = i > 0 && jc_program_explain(p, &ex, &err) == 0 &&
                              strcmp(ex.isa, "none") == 0;
                 int ok = same_bits(p, cols, n, ref);
-                double ns = time_jc(p, cols, n, ns_samples);
+                double ns = time_jc(p, cols, n, ns_samples, out);
+                if (i == widest)
+                    alloc_ns = time_jc(p, cols, n, ns_samples, NULL);
                 jc_program_free(p);
                 printf(" %.2f%s%s |", ns, interp ? "*" : "", ok ? "" : "!");
                 if (!ok)
@@ -427,14 +444,14 @@ int main(int argc, char **argv)
             }
             double g = time_loop(r->glibc, &k, ns_samples);
             double s = time_loop(r->sleef[sw], &k, ns_samples);
-            printf(" %.2f | %.2f | %.2f |\n", g, s, best / g);
+            printf(" %.2f | %.2f | %.2f | %.2f |\n", alloc_ns, g, s, best / g);
             fflush(stdout);
             free(a);
             free(b);
             free(c);
         }
         if (n >= 1000000) {
-            /* What jitcalc's fresh result column costs by itself: pages
+            /* What a fresh result column (jc_run) costs by itself: pages
              * mapped and first written on every run. */
             double s[64];
             for (int i = 0; i < ns_samples; i++) {

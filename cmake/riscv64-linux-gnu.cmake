@@ -5,7 +5,7 @@
 # archive (JC_CROSS_SYSROOT); without one, only the multiarch layout is
 # tried, which finds no riscv64 libraries on Debian 12:
 #   cmake -S . -B build-riscv64 -DCMAKE_TOOLCHAIN_FILE=cmake/riscv64-linux-gnu.cmake \
-#         -DJC_CROSS_SYSROOT=/var/cache/jitcalc/sysroot-riscv64
+#         -DJC_CROSS_SYSROOT=$HOME/.cache/jitcalc/sysroot-riscv64
 # See docs/porting.md.
 set(JC_CROSS_TRIPLET riscv64-linux-gnu)
 set(JC_CROSS_PROCESSOR riscv64)

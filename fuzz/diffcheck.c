@@ -200,7 +200,7 @@ static int check_selected(const jc_program *pj, const jc_program *pi,
 }
 
 int diff_check(diff_engines *d, const char *expr, const jc_column *cols, size_t ncols,
-               size_t nrows, char *msg, size_t msglen, size_t *compiled)
+               size_t nrows, char *msg, size_t msglen, diff_counts *counts)
 {
     jc_error ej, ei;
     jc_program *pj = jc_compile(d->jit, expr, JC_NUL_TERMINATED, cols, ncols, &ej);
@@ -210,8 +210,12 @@ int diff_check(diff_engines *d, const char *expr, const jc_column *cols, size_t 
         bad = differ(msg, msglen, "compile: jit error at %lld, interpreter at %lld",
                      (long long)ej.position, (long long)ei.position);
     if (!bad && pj) {
-        if (compiled)
-            (*compiled)++;
+        if (counts) {
+            jc_explain ex;
+            counts->compiled++;
+            if (jc_program_explain(pj, &ex, &ej) == 0 && ex.code_bytes > 0)
+                counts->jitted++;
+        }
         bad = check_run(pj, pi, cols, ncols, nrows, msg, msglen);
         if (!bad && jc_program_type(pj) == JC_BOOL && jc_program_is_column(pj))
             bad = check_filter(pj, pi, cols, ncols, nrows, msg, msglen);

@@ -34,11 +34,16 @@ void diff_close(diff_engines *d);
 /* 1 when the JIT engine really compiles to machine code. */
 int diff_has_jit(const diff_engines *d);
 
+/* What diff_check saw, for the caller's counts (added to). */
+typedef struct diff_counts {
+    size_t compiled; /* expressions that compiled */
+    size_t jitted;   /* ... of which the JIT engine ran as machine code */
+} diff_counts;
+
 /* Runs the checks. Returns 0 when the engines agree, else 1 with a
- * description of the first difference in msg. *compiled (when non-NULL)
- * is incremented when the expression compiled, for the caller's counts. */
+ * description of the first difference in msg. counts may be NULL. */
 int diff_check(diff_engines *d, const char *expr, const jc_column *cols,
                size_t ncols, size_t nrows, char *msg, size_t msglen,
-               size_t *compiled);
+               diff_counts *counts);
 
 #endif /* JC_FUZZ_DIFFCHECK_H */

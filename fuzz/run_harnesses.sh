@@ -15,6 +15,10 @@ for bin in "$@"; do
     name=$(basename "$bin")
     short=${name#fuzz_}
     mkdir -p "$work/corpus/$short" "$here/crashes/$short"
+    seeds="$here/corpus/$short"
+    if [ -d "$here/regressions/$short" ]; then
+        seeds="$seeds $here/regressions/$short"
+    fi
     dict=""
     if [ -f "$here/dict/$short.dict" ]; then
         dict="-dict=$here/dict/$short.dict"
@@ -27,13 +31,13 @@ for bin in "$@"; do
     if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 \
             -max_len=8192 -print_final_stats=1 $dict \
             -artifact_prefix="$here/crashes/$short/" \
-            "$work/corpus/$short" "$here/corpus/$short" "$here/regressions/$short" \
+            "$work/corpus/$short" $seeds \
             >"$work/$name.log" 2>&1; then
         status=1
         echo "!! $name failed; crashers in fuzz/crashes/$short/, log: $work/$name.log"
-        grep -E "ERROR|SUMMARY|check failed|differ|fuzz_" "$work/$name.log" | head -20
+        grep -a -E "ERROR|SUMMARY|check failed|differ|fuzz_" "$work/$name.log" | head -20
     else
-        grep -E "^stat::number_of_executed_units|^Done" "$work/$name.log" | tr '\n' ' '
+        grep -a -E "^stat::number_of_executed_units|^Done" "$work/$name.log" | tr '\n' ' '
         echo
     fi
 done

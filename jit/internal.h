@@ -30,7 +30,8 @@ enum { PREG_NONE = 0, PREG_COLUMN, PREG_OUTPUT, PREG_SCALAR };
 /* A context slot a pass reads, filled by the runner. */
 typedef struct jit_slot {
     uint32_t off;   /* byte offset in the context */
-    uint8_t kind;   /* PREG_COLUMN, PREG_OUTPUT or PREG_SCALAR */
+    uint8_t kind;   /* PREG_COLUMN or PREG_OUTPUT */
+    uint8_t esize;  /* element bytes of a column or output (8 or 1) */
     uint32_t index; /* column slot, output, or scalar slot */
 } jit_slot;
 
@@ -44,6 +45,7 @@ typedef struct jit_pass {
     uint32_t scalar_off; /* scalar slots: constants, then aggregates */
     uint32_t ctx_size;   /* spill slots end the context */
     uint8_t preg_kind[JC_PTR_REGS];
+    uint8_t preg_esize[JC_PTR_REGS]; /* element bytes (8 or 1) */
     uint32_t preg_index[JC_PTR_REGS];
     /* outputs: element sizes (8, or 1 for bool) */
     uint32_t nout;
@@ -51,9 +53,13 @@ typedef struct jit_pass {
     /* columns this pass reads (for the padded tail copy) */
     uint32_t ncols_used;
     uint32_t *cols_used;
-    /* context slots this pass reads (not the pointer registers) */
+    /* context slots of columns and outputs this pass reads (not the
+     * pointer registers) */
     uint32_t nslots;
     jit_slot *slots;
+    /* scalar slots it reads lie in [scalar_lo, scalar_hi): the runner
+     * copies that range in one go */
+    uint32_t scalar_lo, scalar_hi;
 } jit_pass;
 
 /* The pool: code memory plus, per stencil set, the read-only data and GOT
@@ -88,18 +94,19 @@ struct jit_code {
 /* isa.c */
 const jc_stencil_set *jit_isa_set(jit_isa isa);
 
-/* lower.c: the stencil chain of pass p. items must have room for
- * lower_max_items(t) entries; *nitems receives the count and *loop the
- * index of the loop head. Fills the plan fields of *pass (not code_*);
- * pass->cols_used must have room for t->ncolumns entries and pass->slots
- * for lower_max_slots(t). order: t->nnodes entries of scratch; marks:
- * t->ncolumns + t->nconsts + t->naggs entries, zero before the first pass
- * and kept between passes. */
+/* lower.c: the stencil chain of pass p for stencil set `set`. items must
+ * have room for lower_max_items(t) entries; *nitems receives the count and
+ * *loop the index of the loop head. Fills the plan fields of *pass (not
+ * code_*); pass->cols_used must have room for t->ncolumns entries and
+ * pass->slots for lower_max_slots(t). order: 2 * t->nnodes entries of
+ * scratch; marks: t->ncolumns + t->nconsts + t->naggs entries, zero before
+ * the first pass and kept between passes; keys: as many, zero (and left
+ * zero). */
 size_t lower_max_items(const jc_tree *t);
 size_t lower_max_slots(const jc_tree *t);
-int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
-               size_t *loop, jit_pass *pass, uint32_t *order, uint32_t *marks,
-               jc_error *err);
+int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item *items,
+               size_t *nitems, size_t *loop, jit_pass *pass, uint32_t *order,
+               uint32_t *marks, uint32_t *keys, jc_error *err);
 /* The stencil that computes node n (the first depth variant), and its shape
  * letter ('P', 'U', 'B', 'T'); -1 when none exists. */
 int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape);

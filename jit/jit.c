@@ -119,6 +119,8 @@ static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t 
         }
         const jc_stencil *st = &e->set->stencils[items[j].id];
         size_t sz = st->size;
+        if (sz == 0)
+            return -1; /* not in this set (a pin beyond its registers) */
         if ((st->flags & JC_STENCIL_TRAILING_JUMP) && j + 1 < n)
             sz -= patch_trailing_jump_bytes;
         if (e->w) {
@@ -176,9 +178,9 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     jit_code *c = mem_calloc(1, sizeof *c);
     size_t max_items = lower_max_items(t) + 8 * (size_t)t->npasses;
     jit_item *items = mem_alloc(max_items * sizeof *items);
-    uint32_t *order = mem_alloc(((size_t)t->nnodes + 1) * sizeof *order);
-    uint32_t *marks = mem_calloc((size_t)t->ncolumns + t->nconsts + t->naggs + 1,
-                                 sizeof *marks);
+    uint32_t *order = mem_alloc(((size_t)t->nnodes * 2 + 1) * sizeof *order);
+    size_t nkeys = (size_t)t->ncolumns + t->nconsts + t->naggs + 1;
+    uint32_t *marks = mem_calloc(2 * nkeys, sizeof *marks); /* marks, then keys */
     size_t *ranges = mem_alloc(((size_t)t->npasses * 3 + 1) * sizeof *ranges);
     if (!c || !items || !order || !marks || !ranges)
         goto oom;
@@ -209,7 +211,8 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
             ps->out_size[k] =
                 t->nodes[t->pass_outs[tp->first_out + k]].type == JC_BOOL ? 1 : 8;
         size_t n, loop;
-        if (lower_pass(t, p, items + nitems, &n, &loop, ps, order, marks, err) < 0)
+        if (lower_pass(t, set, p, items + nitems, &n, &loop, ps, order, marks,
+                       marks + nkeys, err) < 0)
             goto fail;
         ranges[3 * p] = nitems;
         ranges[3 * p + 1] = n;

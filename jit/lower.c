@@ -37,8 +37,9 @@ static const char *node_name(uint8_t op)
 size_t lower_max_items(const jc_tree *t)
 {
     /* per node one stencil plus at most a SPILL and two FILLs; per output a
-     * store; ENTRY, TAIL, EXIT */
-    return (size_t)t->nnodes * 4 + (size_t)t->npass_outs + 8;
+     * store; per pass its pin loads; ENTRY, TAIL, EXIT */
+    return (size_t)t->nnodes * 4 + (size_t)t->npass_outs +
+           (size_t)t->npasses * JC_PIN_REGS + 8;
 }
 
 static uint32_t subtree_first(const jc_tree *t, uint32_t n)
@@ -156,6 +157,24 @@ static void fill(emitter *e)
     put(e, JC_ST_FILL, e->spill_off + e->base * JC_VEC_BYTES_MAX);
 }
 
+/* Emits a W stencil (ops/stencil_list.h) for pin register `pin`: as a push
+ * ('P': LOADR) or as a unary operator on the top of the stack ('U'). */
+static int apply_pin(emitter *e, int id, char as, unsigned pin)
+{
+    if (as == 'P' && e->k == JC_STACK_REGS)
+        spill(e);
+    if (as == 'U' && e->k < 1) {
+        if (e->base == 0)
+            return -1;
+        fill(e);
+    }
+    unsigned d = as == 'P' ? e->k : e->k - 1;
+    put(e, id + (int)(d * JC_PIN_REGS + pin), 0);
+    if (as == 'P')
+        e->k++;
+    return 0;
+}
+
 /* Emits stencil `id` (first variant) of shape `shape` at the right depth. */
 static int apply(emitter *e, int id, char shape, uint32_t hole)
 {
@@ -262,18 +281,46 @@ static int fused_stencil(int base, int form)
     }
 }
 
+/* A leaf kept in a pin register: a column slot or a scalar slot. */
+typedef struct pin_use {
+    uint8_t kind; /* PREG_COLUMN or PREG_SCALAR */
+    uint32_t index;
+} pin_use;
+
 typedef struct lowering {
     const jc_tree *t;
     jit_pass *pass;
     uint32_t *marks;
     uint32_t epoch;  /* pass + 1: a mark equal to it is listed already */
     unsigned nreg;
+    unsigned npins;
+    pin_use pins[JC_PIN_REGS];
 } lowering;
 
 static int preg_of(const lowering *L, int kind, uint32_t index)
 {
     for (unsigned r = 0; r < L->nreg; r++)
         if (L->pass->preg_kind[r] == kind && L->pass->preg_index[r] == index)
+            return (int)r;
+    return -1;
+}
+
+static uint8_t esize_of(uint8_t type) { return type == JC_BOOL ? 1 : 8; }
+
+/* The pin register holding leaf n, or -1. */
+static int pin_of(const lowering *L, uint32_t n)
+{
+    const jc_node *nd = &L->t->nodes[n];
+    int kind = nd->op == OP_COLUMN ? PREG_COLUMN
+               : nd->op == OP_CONST || is_aggregate(nd) ? PREG_SCALAR
+                                                        : PREG_NONE;
+    if (kind == PREG_NONE || nd->nargs)
+        return -1;
+    uint32_t index = kind == PREG_COLUMN ? nd->slot
+                     : nd->op == OP_CONST ? nd->slot
+                                          : L->t->nconsts + nd->slot;
+    for (unsigned r = 0; r < L->npins; r++)
+        if (L->pins[r].kind == kind && L->pins[r].index == index)
             return (int)r;
     return -1;
 }
@@ -287,9 +334,22 @@ static void use_slot(lowering *L, int kind, uint32_t index, uint32_t off)
             return;
         L->marks[m] = L->epoch;
     }
+    if (kind == PREG_SCALAR) {
+        if (L->pass->scalar_lo >= L->pass->scalar_hi) {
+            L->pass->scalar_lo = index;
+            L->pass->scalar_hi = index + 1;
+        } else if (index < L->pass->scalar_lo) {
+            L->pass->scalar_lo = index;
+        } else if (index >= L->pass->scalar_hi) {
+            L->pass->scalar_hi = index + 1;
+        }
+        return;
+    }
     jit_slot *s = &L->pass->slots[L->pass->nslots++];
     s->off = off;
     s->kind = (uint8_t)kind;
+    s->esize = kind == PREG_COLUMN ? esize_of(L->t->columns[index].type)
+                                   : L->pass->out_size[index];
     s->index = index;
 }
 
@@ -335,14 +395,109 @@ static int fusion(lowering *L, uint32_t op, uint32_t leaf)
     return fused_stencil(base, form);
 }
 
+/* The f64 operators whose right operand can be a pin (ADDR_F64...). */
+static int pin_fused(const jc_tree *t, uint32_t op)
+{
+    const jc_node *nd = &t->nodes[op];
+    if (nd->nargs != 2 || nd->type != JC_F64)
+        return -1;
+    switch (nd->op) {
+    case OP_ADD: return JC_ST_ADDR_F64;
+    case OP_SUB: return JC_ST_SUBR_F64;
+    case OP_MUL: return JC_ST_MULR_F64;
+    case OP_DIV: return JC_ST_DIVR_F64;
+    default: return -1;
+    }
+}
+
+/* Chooses the leaves of pass p to keep in pin registers, at most npins:
+ * columns read at least twice (most reads first: each pin saves a load
+ * per read but one), then scalars, those that are the right operand of an
+ * f64 + - * / first (one stencil reads them from the pin; any other use
+ * pushes the pin with a register move, which the CPU eliminates, instead
+ * of a broadcast load). A pass that calls out (SLEEF, lane helpers)
+ * pins nothing: the call would clobber the pins. keys: scratch of
+ * t->ncolumns + t->nconsts + t->naggs entries, all zero (left zero). */
+static void choose_pins(lowering *L, const jc_stencil_set *set, unsigned p,
+                        uint32_t *order, uint32_t *keys)
+{
+    const jc_tree *t = L->t;
+    const jc_pass *ps = &t->passes[p];
+    L->npins = 0;
+    if (!set->npins)
+        return;
+    uint32_t ncols = t->ncolumns;
+    /* keys[k]: uses of key k (columns, then scalar slots) in the low 16 bits,
+     * right-operand uses in the high 16 (saturating); listed in order[] */
+    size_t nlisted = 0;
+    int calls = 0;
+    uint32_t *listed = order + t->nnodes; /* the second half of order */
+    for (uint32_t k = 0; k < ps->nout && !calls; k++) {
+        size_t cnt = pass_nodes(t, t->pass_outs[ps->first_out + k], order);
+        for (size_t j = 0; j < cnt; j++) {
+            uint32_t n = order[j];
+            const jc_node *nd = &t->nodes[n];
+            char shape;
+            if (nd->nargs) {
+                int id = lower_node_stencil(t, n, &shape);
+                if (id >= 0 && (set->stencils[id].flags & JC_STENCIL_CALLS))
+                    calls = 1;
+                continue;
+            }
+            if (nd->type == JC_BOOL)
+                continue;
+            uint32_t key;
+            if (nd->op == OP_COLUMN)
+                key = nd->slot;
+            else if (nd->op == OP_CONST)
+                key = ncols + nd->slot;
+            else if (is_aggregate(nd))
+                key = ncols + t->nconsts + nd->slot;
+            else
+                continue;
+            if (keys[key] == 0)
+                listed[nlisted++] = key;
+            if ((keys[key] & 0xFFFF) < 0xFFFF)
+                keys[key]++;
+            if (j + 1 < cnt && pin_fused(t, order[j + 1]) >= 0 &&
+                tree_kid(t, order[j + 1], 1) == n && (keys[key] >> 16) < 0xFFFF)
+                keys[key] += 1u << 16;
+        }
+    }
+    while (!calls && L->npins < set->npins) {
+        /* the best remaining candidate: columns before scalars */
+        size_t best = SIZE_MAX;
+        uint32_t best_score = 0;
+        for (size_t i = 0; i < nlisted; i++) {
+            uint32_t key = listed[i], v = keys[key];
+            uint32_t score = v == 0       ? 0 /* taken already */
+                             : key < ncols ? ((v & 0xFFFF) >= 2 ? 0x20000u + (v & 0xFFFF) : 0)
+                                           : 0x10000u + (v >> 16);
+            if (score > best_score) {
+                best_score = score;
+                best = i;
+            }
+        }
+        if (best == SIZE_MAX)
+            break;
+        uint32_t key = listed[best];
+        keys[key] = 0;
+        pin_use *u = &L->pins[L->npins++];
+        u->kind = key < ncols ? PREG_COLUMN : PREG_SCALAR;
+        u->index = key < ncols ? key : key - ncols;
+    }
+    for (size_t i = 0; i < nlisted; i++)
+        keys[listed[i]] = 0;
+}
+
 size_t lower_max_slots(const jc_tree *t)
 {
     return (size_t)t->ncolumns + t->nconsts + t->naggs + t->npass_outs + 1;
 }
 
-int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
-               size_t *loop, jit_pass *pass, uint32_t *order, uint32_t *marks,
-               jc_error *err)
+int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item *items,
+               size_t *nitems, size_t *loop, jit_pass *pass, uint32_t *order,
+               uint32_t *marks, uint32_t *keys, jc_error *err)
 {
     const jc_pass *ps = &t->passes[p];
     uint32_t nscalars = t->nconsts + t->naggs;
@@ -353,12 +508,14 @@ int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
     pass->nout = ps->nout;
     pass->ncols_used = 0;
     pass->nslots = 0;
+    pass->scalar_lo = pass->scalar_hi = 0;
     memset(pass->preg_kind, 0, sizeof pass->preg_kind);
-    lowering L = {t, pass, marks, p + 1, 0};
+    lowering L = {t, pass, marks, p + 1, 0, 0, {{0, 0}}};
 
     /* Pointer registers: outputs first, then columns by first use. */
     for (uint32_t k = 0; k < ps->nout && L.nreg < JC_PTR_REGS; k++) {
         pass->preg_kind[L.nreg] = PREG_OUTPUT;
+        pass->preg_esize[L.nreg] = pass->out_size[k];
         pass->preg_index[L.nreg++] = k;
     }
     for (uint32_t k = 0; k < ps->nout; k++) {
@@ -375,14 +532,37 @@ int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
             pass->cols_used[pass->ncols_used++] = nd->slot;
             if (L.nreg < JC_PTR_REGS) {
                 pass->preg_kind[L.nreg] = PREG_COLUMN;
+                pass->preg_esize[L.nreg] = esize_of(nd->type);
                 pass->preg_index[L.nreg++] = nd->slot;
             }
         }
     }
 
+    choose_pins(&L, set, p, order, keys);
+
     emitter e = {items, 0, 0, 0, 0, spill_off};
     put(&e, JC_ST_ENTRY, 0);
+    /* scalars are pinned once per run, before the loop */
+    for (unsigned r = 0; r < L.npins; r++) {
+        if (L.pins[r].kind != PREG_SCALAR)
+            continue;
+        uint32_t hole = pass->scalar_off + 8 * L.pins[r].index;
+        use_slot(&L, PREG_SCALAR, L.pins[r].index, hole);
+        put(&e, JC_ST_PINS_64 + (int)r, hole);
+    }
     *loop = e.n;
+    /* columns once per iteration, at its head */
+    for (unsigned r = 0; r < L.npins; r++) {
+        if (L.pins[r].kind != PREG_COLUMN)
+            continue;
+        static const int pinp[JC_PTR_REGS] = {JC_ST_PINP0_64, JC_ST_PINP1_64,
+                                              JC_ST_PINP2_64, JC_ST_PINP3_64};
+        int preg = preg_of(&L, PREG_COLUMN, L.pins[r].index);
+        uint32_t hole = pass->col_off + 8 * L.pins[r].index;
+        if (preg < 0)
+            use_slot(&L, PREG_COLUMN, L.pins[r].index, hole);
+        put(&e, (preg < 0 ? JC_ST_PINC_64 : pinp[preg]) + (int)r, preg < 0 ? hole : 0);
+    }
     for (uint32_t k = 0; k < ps->nout; k++) {
         uint32_t root = t->pass_outs[ps->first_out + k];
         size_t cnt = pass_nodes(t, root, order);
@@ -391,7 +571,20 @@ int lower_pass(const jc_tree *t, unsigned p, jit_item *items, size_t *nitems,
             const jc_node *nd = &t->nodes[n];
             int rc;
             uint32_t hole;
-            if (j + 1 < cnt && fusion(&L, order[j + 1], n) >= 0) {
+            int pin = pin_of(&L, n);
+            if (pin >= 0) {
+                /* the next operator takes it from its register, or a push */
+                int id = j + 1 < cnt && tree_kid(t, order[j + 1], 1) == n
+                             ? pin_fused(t, order[j + 1])
+                             : -1;
+                if (id >= 0) {
+                    rc = apply_pin(&e, id, 'U', (unsigned)pin);
+                    j++;
+                    nd = &t->nodes[order[j]];
+                } else {
+                    rc = apply_pin(&e, JC_ST_LOADR_64, 'P', (unsigned)pin);
+                }
+            } else if (j + 1 < cnt && fusion(&L, order[j + 1], n) >= 0) {
                 /* the next operator reads this leaf from memory */
                 int id = fusion(&L, order[j + 1], n);
                 leaf_form(&L, n, &hole, 1);

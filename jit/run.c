@@ -1,10 +1,14 @@
 /*
  * run.c — running a compiled pass over rows [begin, end): fill the context
- * slots and pointer registers the pass reads (column pointers; output
- * pointers shifted so that row i is element i; scalar slots), run the loop
- * over whole vectors, then run the rows that do not fill a vector through
- * the same code on padded scratch copies and copy their results back.
- * Faults are lane bits; those of padding lanes are dropped.
+ * slots and pointer registers the pass reads (column and output pointers,
+ * scalar slots), run the loop over whole vectors, then run the rows that do
+ * not fill a vector through the same code on padded scratch copies and copy
+ * their results back. Faults are lane bits; those of padding lanes are
+ * dropped.
+ *
+ * The loop's row register counts up to zero (ops/ctx.h): it starts at
+ * minus the loop's rows, and every pointer is passed biased so that
+ * `p + i * size` addresses row (end_of_loop + i).
  */
 #include <string.h>
 
@@ -17,32 +21,35 @@ typedef uint64_t (*entry_fn)(jc_ctx *c);
  * output); more go to the heap. */
 #define TAIL_STACK_VECTORS 32
 
-/* Pointer arithmetic in integers: shifted bases may point outside. */
-static char *shift(const void *base, size_t rows, size_t esize)
+/* Pointer arithmetic in integers: biased bases may point outside. */
+static char *bias(const void *base, size_t rows, size_t esize)
 {
-    return (char *)((uintptr_t)base - (uintptr_t)(rows * esize));
+    return (char *)((uintptr_t)base + (uintptr_t)(rows * esize));
 }
 
+/* Fills the pointer registers and context slots for a loop that ends at
+ * row `stop` (exclusive); io's outputs start at row `begin`. */
 static void fill(jc_ctx *c, const jit_pass *ps, const void *const *cols,
-                 void *const *outs, const uint64_t *scalars, size_t begin)
+                 void *const *outs, const uint64_t *scalars, size_t begin, size_t stop)
 {
     for (unsigned r = 0; r < JC_PTR_REGS; r++) {
         uint32_t x = ps->preg_index[r];
         if (ps->preg_kind[r] == PREG_COLUMN)
-            c->preg[r] = (char *)cols[x];
+            c->preg[r] = bias(cols[x], stop, ps->preg_esize[r]);
         else if (ps->preg_kind[r] == PREG_OUTPUT)
-            c->preg[r] = shift(outs[x], begin, ps->out_size[x]);
+            c->preg[r] = bias(outs[x], stop - begin, ps->preg_esize[r]);
     }
     for (uint32_t k = 0; k < ps->nslots; k++) {
         const jit_slot *s = &ps->slots[k];
-        void *at = (char *)c + s->off;
-        if (s->kind == PREG_SCALAR)
-            *(uint64_t *)at = scalars[s->index];
-        else if (s->kind == PREG_COLUMN)
-            *(const void **)at = cols[s->index];
+        char **at = (char **)((char *)c + s->off);
+        if (s->kind == PREG_COLUMN)
+            *at = bias(cols[s->index], stop, s->esize);
         else
-            *(char **)at = shift(outs[s->index], begin, ps->out_size[s->index]);
+            *at = bias(outs[s->index], stop - begin, s->esize);
     }
+    if (ps->scalar_hi > ps->scalar_lo)
+        memcpy((char *)c + ps->scalar_off + 8 * ps->scalar_lo, scalars + ps->scalar_lo,
+               8 * (size_t)(ps->scalar_hi - ps->scalar_lo));
 }
 
 static uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c)
@@ -57,7 +64,8 @@ static uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c)
     return m;
 }
 
-static uint64_t run_tail(const jit_code *code, const jit_pass *ps, jc_ctx *c,
+/* Out of line: its scratch would otherwise make every call's frame large. */
+__attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const jit_pass *ps, jc_ctx *c,
                          const jc_block_io *io, size_t begin, size_t t0, size_t r)
 {
     unsigned L = code->lanes;
@@ -95,14 +103,14 @@ static uint64_t run_tail(const jit_code *code, const jit_pass *ps, jc_ctx *c,
                 v[k] = 0;
             }
         }
-        cols[s] = shift(v, t0, es);
+        /* element 0 stands for row 0, as io->cols */
+        cols[s] = (const void *)((uintptr_t)v - (uintptr_t)(t0 * es));
     }
     unsigned char *ob = buf + (size_t)ps->ncols_used * JC_VEC_BYTES_MAX;
     for (uint32_t k = 0; k < ps->nout; k++)
         outs[k] = ob + (size_t)k * JC_VEC_BYTES_MAX;
-    fill(c, ps, cols, outs, io->scalars, t0);
-    c->begin = t0;
-    c->end = t0 + L;
+    fill(c, ps, cols, outs, io->scalars, t0, t0 + L);
+    c->begin = (size_t)0 - L;
     c->fault = 0;
     uint64_t m = call(code, ps, c) & ((1ull << r) - 1);
     for (uint32_t k = 0; k < ps->nout; k++)
@@ -121,7 +129,7 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
     const jit_pass *ps = &code->passes[pass];
     if (ps->nout == 0)
         return 0;
-    _Alignas(64) unsigned char stackbuf[4096];
+    _Alignas(64) unsigned char stackbuf[2048]; /* under a page: no stack probes */
     unsigned char *heap = NULL;
     jc_ctx *c = (jc_ctx *)stackbuf;
     if (ps->ctx_size > sizeof stackbuf) {
@@ -131,13 +139,12 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
         c = (jc_ctx *)(((uintptr_t)heap + 63) & ~(uintptr_t)63);
     }
     c->fault = 0;
-    unsigned L = code->lanes;
-    size_t nfull = (end - begin) / L * L;
+    /* lanes is a power of two */
+    size_t nfull = (end - begin) & ~(size_t)(code->lanes - 1);
     uint64_t mask = 0;
     if (nfull) {
-        fill(c, ps, io->cols, io->outs, io->scalars, begin);
-        c->begin = begin;
-        c->end = begin + nfull;
+        fill(c, ps, io->cols, io->outs, io->scalars, begin, begin + nfull);
+        c->begin = (size_t)0 - nfull;
         mask = call(code, ps, c);
     }
     if (end - begin > nfull)

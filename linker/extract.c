@@ -217,9 +217,42 @@ static void extract_one(const obj *o, const ex_arch *arch, const Elf64_Sym *fs,
             s->holes[b] = s->holes[b - 1];
             s->holes[b - 1] = t;
         }
+    for (size_t h = 0; h < s->nholes; h++)
+        if (s->holes[h].sym == JC_SYM_FUNC)
+            s->flags |= JC_STENCIL_CALLS;
     char err[256];
     if (arch->check(s, err, sizeof err) < 0)
         die(s->name, "%s", err);
+}
+
+/* Stencil families (a name and its variants), from the list. */
+#define EX_FAMILY(name, shape) {JC_ST_##name, JC_SHAPE_VARIANTS_##shape, #shape[0]},
+static const struct {
+    int first, count;
+    char shape;
+} g_families[] = {JC_STENCILS(EX_FAMILY)};
+#undef EX_FAMILY
+#define NFAMILIES (sizeof g_families / sizeof *g_families)
+
+/* Pin registers: R and W stencils exist for pins 0..n-1 and for no
+ * other, with n the same for every family (a set without pins has none). */
+static unsigned check_pins(int partial)
+{
+    unsigned n = 0;
+    while (n < JC_PIN_REGS && g_found[JC_ST_PINS_64 + n])
+        n++;
+    for (size_t f = 0; f < NFAMILIES && !partial; f++) {
+        if (g_families[f].shape != 'R' && g_families[f].shape != 'W')
+            continue;
+        for (int v = 0; v < g_families[f].count; v++) {
+            int id = g_families[f].first + v;
+            int want = jc_stencil_pin(g_families[f].shape, (unsigned)v) < n;
+            if (g_found[id] != want)
+                die(jc_stencil_names[id], want ? "missing from the object (the set "
+                    "has %u pin registers)" : "beyond the set's %u pin registers", n);
+        }
+    }
+    return n;
 }
 
 static void write_bytes(FILE *f, const uint8_t *p, size_t n)
@@ -263,8 +296,9 @@ int main(int argc, char **argv)
         extract_one(&o, arch, &o.syms[i], &g_st[id]);
         g_found[id] = 1;
     }
+    unsigned npins = check_pins(partial);
     for (int k = 0; k < JC_NSTENCILS; k++) {
-        if (g_found[k])
+        if (g_found[k] || jc_stencil_shapes[k] == 'R' || jc_stencil_shapes[k] == 'W')
             continue;
         if (!partial)
             die(jc_stencil_names[k], "missing from the object");
@@ -321,8 +355,8 @@ int main(int argc, char **argv)
     if (!g_nfuncs)
         fprintf(f, "    0\n");
     fprintf(f, "};\n\nconst jc_stencil_set jc_stencils_%s = {\n"
-            "    \"%s\", %u, code, holes, stencils, rodata, %zu, funcs, func_names, %u\n"
-            "};\n", isa, isa, lanes, g_rodata_size, g_nfuncs);
+            "    \"%s\", %u, code, holes, stencils, rodata, %zu, funcs, func_names, %u, %u\n"
+            "};\n", isa, isa, lanes, g_rodata_size, g_nfuncs, npins);
     if (fclose(f) != 0)
         die(NULL, "cannot write %s", argv[4]);
     free(o.data);

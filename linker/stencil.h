@@ -53,9 +53,11 @@ typedef struct jc_hole {
 } jc_hole;
 
 enum {
-    JC_STENCIL_TRAILING_JUMP = 1 /* ends with a 5-byte jmp to jc_cont that
-                                    may be dropped when the next stencil
-                                    follows directly */
+    JC_STENCIL_TRAILING_JUMP = 1, /* ends with a 5-byte jmp to jc_cont that
+                                     may be dropped when the next stencil
+                                     follows directly */
+    JC_STENCIL_CALLS = 2          /* calls a function: every vector register
+                                     but the fixed ones is clobbered */
 };
 
 typedef struct jc_stencil {
@@ -77,9 +79,22 @@ typedef struct jc_stencil_set {
     const void *const *funcs;   /* functions the stencils call */
     const char *const *func_names;
     unsigned nfuncs;
+    unsigned npins;             /* pin registers (R and W stencils exist for
+                                   pins 0..npins-1 only; absent ones have
+                                   size 0) */
 } jc_stencil_set;
 
 /* "ADD_F64_2", by id (linker/stencil_names.c). */
 extern const char *const jc_stencil_names[JC_NSTENCILS];
+/* The shape letter of ops/stencil_list.h, and the variant within the
+ * family (id - first id), by id. */
+extern const char jc_stencil_shapes[JC_NSTENCILS];
+extern const uint8_t jc_stencil_variants[JC_NSTENCILS];
+
+/* The pin register of an R or W stencil variant. */
+static inline unsigned jc_stencil_pin(char shape, unsigned variant)
+{
+    return shape == 'R' || shape == 'W' ? variant % JC_PIN_REGS : 0;
+}
 
 #endif /* JC_LINKER_STENCIL_H */

@@ -11,6 +11,46 @@
 #define N_U(n) N_P(n)
 #define N_B(n) #n "_0", #n "_1", #n "_2", #n "_3", #n "_4", #n "_5",
 #define N_T(n) #n "_0", #n "_1", #n "_2", #n "_3", #n "_4",
+#define N_R(n)                                                            \
+    #n "_0", #n "_1", #n "_2", #n "_3", #n "_4", #n "_5", #n "_6", #n "_7",  \
+        #n "_8", #n "_9", #n "_10", #n "_11", #n "_12", #n "_13",
+#define N_W(n)                                                            \
+    N_R(n##_0) N_R(n##_1) N_R(n##_2) N_R(n##_3) N_R(n##_4) N_R(n##_5) N_R(n##_6)
 #define JC_ST_NAME(name, shape) N_##shape(name)
 
+_Static_assert(JC_PIN_REGS == 14, "N_R spells 14 pin variants");
+
 const char *const jc_stencil_names[JC_NSTENCILS] = {JC_STENCILS(JC_ST_NAME)};
+
+#define S_1(c) c,
+#define S_5(c) S_1(c) S_1(c) S_1(c) S_1(c) S_1(c)
+#define S_6(c) S_5(c) S_1(c)
+#define S_7(c) S_6(c) S_1(c)
+#define S_14(c) S_7(c) S_7(c)
+#define SH_S S_1('S')
+#define SH_P S_7('P')
+#define SH_O S_7('O')
+#define SH_U S_7('U')
+#define SH_B S_6('B')
+#define SH_T S_5('T')
+#define SH_R S_14('R')
+#define SH_W S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W')
+#define JC_ST_SHAPE(name, shape) SH_##shape
+
+const char jc_stencil_shapes[JC_NSTENCILS] = {JC_STENCILS(JC_ST_SHAPE)};
+
+/* Variant index of each id within its family (the depth, the pin, or
+ * depth * JC_PIN_REGS + pin). */
+#define VA_S 0,
+#define VA_P 0, 1, 2, 3, 4, 5, 6,
+#define VA_O VA_P
+#define VA_U VA_P
+#define VA_B 0, 1, 2, 3, 4, 5,
+#define VA_T 0, 1, 2, 3, 4,
+#define VA_R 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+#define VA_W \
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, \
+    49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97,
+#define JC_ST_VARIANT(name, shape) VA_##shape
+
+const uint8_t jc_stencil_variants[JC_NSTENCILS] = {JC_STENCILS(JC_ST_VARIANT)};

@@ -27,8 +27,12 @@
 #define JC_PTR_REGS 4
 
 typedef struct jc_ctx {
-    size_t begin;            /* first row index of the loop */
-    size_t end;              /* loop runs while row < end (whole vectors) */
+    /* The row register counts up to zero: it starts at minus the loop's
+     * rows (whole vectors) and every column, output and pointer register is
+     * passed biased to the loop's end, so `p + i * size` is still row i's
+     * element and the loop tail needs no bound in memory (`add; js`). */
+    size_t begin;            /* the row register at entry: -(rows) */
+    uint64_t pad0_;
     uint64_t fault;          /* lane bits of faults found by lane helpers */
     uint64_t pad_;
     char *preg[JC_PTR_REGS]; /* the pointer registers' values at entry */

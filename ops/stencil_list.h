@@ -13,11 +13,19 @@
  *   U  unary:   v[d] = f(v[d])                       d = 0..6
  *   B  binary:  v[d] = f(v[d], v[d+1])               d = 0..5
  *   T  ternary: v[d] = f(v[d], v[d+1], v[d+2])       d = 0..4
+ *   R  pin:     writes pin register k                k = 0..JC_PIN_REGS-1
+ *   W  with pin k at depth d: v[d] = f(v[d], pin k)  (or v[d] = pin k),
+ *               function jc_st_NAME_d_k, variant d * JC_PIN_REGS + k
+ * Pin registers (ops/vec.h) exist only in sets that have them (AVX-512):
+ * a set without them has no R and W stencils at all.
  * Suffixes: 64 = any 8-byte lane (f64 or i64 bits), F64/I64/B = the type.
  * LOADC/STOREC take the column/output pointer from a context slot (hole),
  * LOADPk/STOREPk from pointer register k. Fused stencils (ADDS_F64,
  * ADDP1_F64, LTS_I64...) are a binary operator whose right operand is read
  * from memory instead of the stack: one instruction where there were two.
+ * PIN*_64 load a value into a pin register (a column once per iteration,
+ * a scalar once per run); LOADR_64 pushes a pin, ADDR_F64... take their
+ * right operand from one.
  */
 #ifndef JC_OPS_STENCIL_LIST_H
 #define JC_OPS_STENCIL_LIST_H
@@ -64,11 +72,18 @@
     JC_FUSED6(X, ADD) JC_FUSED6(X, SUB) JC_FUSED6(X, MUL) JC_FUSED6(X, DIV)  \
     X(EQS_F64, U) X(NES_F64, U) X(LTS_F64, U) X(LES_F64, U) X(GTS_F64, U)    \
     X(GES_F64, U) X(EQS_I64, U) X(NES_I64, U) X(LTS_I64, U) X(LES_I64, U)    \
-    X(GTS_I64, U) X(GES_I64, U)
+    X(GTS_I64, U) X(GES_I64, U)                                              \
+    /* pin registers */                                                      \
+    X(PINC_64, R) X(PINP0_64, R) X(PINP1_64, R) X(PINP2_64, R)               \
+    X(PINP3_64, R) X(PINS_64, R) X(LOADR_64, W)                              \
+    X(ADDR_F64, W) X(SUBR_F64, W) X(MULR_F64, W) X(DIVR_F64, W)
 
 #define JC_FUSED6(X, OP)                                                     \
     X(OP##S_F64, U) X(OP##C_F64, U) X(OP##P0_F64, U) X(OP##P1_F64, U)        \
     X(OP##P2_F64, U) X(OP##P3_F64, U)
+
+/* Pin registers in the widest set (ops/vec.h: zmm16..zmm29). */
+#define JC_PIN_REGS 14
 
 /* Depth variants per shape. */
 #define JC_SHAPE_VARIANTS_S 1
@@ -77,5 +92,7 @@
 #define JC_SHAPE_VARIANTS_U 7
 #define JC_SHAPE_VARIANTS_B 6
 #define JC_SHAPE_VARIANTS_T 5
+#define JC_SHAPE_VARIANTS_R JC_PIN_REGS
+#define JC_SHAPE_VARIANTS_W (7 * JC_PIN_REGS)
 
 #endif /* JC_OPS_STENCIL_LIST_H */

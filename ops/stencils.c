@@ -25,6 +25,7 @@
 
 #include "interp/mathfn.h" /* MF_*: where SLEEF's results are repaired */
 #include "ops/ctx.h"
+#include "ops/stencil_list.h"
 #include "ops/vec.h"
 
 #define HIDDEN __attribute__((visibility("hidden")))
@@ -59,7 +60,8 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
         M(3, 4, 5, __VA_ARGS__) M(4, 5, 6, __VA_ARGS__)
 
 /* Live vectors below depth d (and the fault lanes) are kept in the context
- * around a call; vectors at and above d are dead after it. */
+ * around a call; vectors at and above d are dead after it. The call also
+ * clobbers the fixed registers (ops/vec.h), which are set again. */
 #define SV(k) *(VA *)c->save[k] = v##k;
 #define RS(k) v##k = *(VA *)c->save[k];
 #define SAVE_0 *(VA *)c->save[7] = vf;
@@ -105,6 +107,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
     STENCIL(NAME##_##d)                          \
     {                                            \
         SAVE_##d V r = FN(v##d);                 \
+        SET_FIXED_REGS();                            \
         RESTORE_##d v##d = r;                    \
         KILL_ABOVE_##d CONTINUE;                 \
     }
@@ -112,6 +115,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
     STENCIL(NAME##_##d)                          \
     {                                            \
         SAVE_##d V r = FN(v##d, v##e);           \
+        SET_FIXED_REGS();                            \
         RESTORE_##d v##d = r;                    \
         KILL_ABOVE_##d CONTINUE;                 \
     }
@@ -121,6 +125,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
     {                                            \
         *(VA *)c->tmp[0] = v##d;                 \
         SAVE_##d FN(c, LANES);                   \
+        SET_FIXED_REGS();                            \
         RESTORE_##d v##d = *(VA *)c->tmp[3];     \
         KILL_ABOVE_##d CONTINUE;                 \
     }
@@ -130,6 +135,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
         *(VA *)c->tmp[0] = v##d;                 \
         *(VA *)c->tmp[1] = v##e;                 \
         SAVE_##d FN(c, LANES);                   \
+        SET_FIXED_REGS();                            \
         RESTORE_##d v##d = *(VA *)c->tmp[3];     \
         KILL_ABOVE_##d CONTINUE;                 \
     }
@@ -150,6 +156,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
             FIX(c, LANES);                                   \
             r = *(VA *)c->tmp[3];                            \
         }                                                    \
+        SET_FIXED_REGS();                                        \
         RESTORE_##d v##d = r;                                \
         KILL_ABOVE_##d CONTINUE;                             \
     }
@@ -165,6 +172,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
             FIX(c, LANES);                                   \
             r = *(VA *)c->tmp[3];                            \
         }                                                    \
+        SET_FIXED_REGS();                                        \
         RESTORE_##d v##d = r;                                \
         KILL_ABOVE_##d CONTINUE;                             \
     }
@@ -184,21 +192,25 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 /* ---- loop plumbing ------------------------------------------------------ */
 
 /* Called by the host as uint64_t (*)(jc_ctx *). */
-uint64_t jc_st_ENTRY(jc_ctx *c)
+/* Called by the host as uint64_t (*)(jc_ctx *): only c is an argument;
+ * the rest of the signature names registers whose values do not matter yet
+ * (the stack is empty), so they pass through without a move. */
+STENCIL(ENTRY)
 {
-    V z = {}, u; /* the fault lanes start clear; the stack is empty */
-    KILL(u);
+    V z = {}; /* the fault lanes start clear */
+    (void)i, (void)p0, (void)p1, (void)p2, (void)p3, (void)vf;
+    SET_FIXED_REGS();
     return jc_cont(c, c->begin, c->preg[0], c->preg[1], c->preg[2],
-                   c->preg[3], u, u, u, u, u, u, u, z);
+                   c->preg[3], v0, v1, v2, v3, v4, v5, v6, z);
 }
 
 /* The loop's back edge. The expectation puts the continuation jump last,
  * where the patcher can strip it; the extractor then turns
- * `jae over; jmp target; over: jmp cont` into `jb target; jmp cont`. */
+ * `jns over; jmp target; over: jmp cont` into `js target; jmp cont`. */
 STENCIL(TAIL)
 {
-    i += LANES;
-    if (__builtin_expect(i < c->end, 1))
+    i += LANES; /* counts up to zero (ops/ctx.h): `add; js` */
+    if (__builtin_expect((ptrdiff_t)i < 0, 1))
         return jc_target(ARGS);
     CONTINUE;
 }
@@ -450,3 +462,43 @@ DEF_UN(LTS_I64, (V)(XI < (VI)RIGHT_S))
 DEF_UN(LES_I64, (V)(XI <= (VI)RIGHT_S))
 DEF_UN(GTS_I64, (V)(XI > (VI)RIGHT_S))
 DEF_UN(GES_I64, (V)(XI >= (VI)RIGHT_S))
+
+/* ---- pin registers (AVX-512) -------------------------------------------- */
+#if JC_ISA_PINS
+_Static_assert(JC_ISA_PINS == JC_PIN_REGS, "the widest set has every pin");
+#define EACHPIN(M, ...)                                                    \
+    M(0, "xmm16", __VA_ARGS__) M(1, "xmm17", __VA_ARGS__)                  \
+    M(2, "xmm18", __VA_ARGS__) M(3, "xmm19", __VA_ARGS__)                  \
+    M(4, "xmm20", __VA_ARGS__) M(5, "xmm21", __VA_ARGS__)                  \
+    M(6, "xmm22", __VA_ARGS__) M(7, "xmm23", __VA_ARGS__)                  \
+    M(8, "xmm24", __VA_ARGS__) M(9, "xmm25", __VA_ARGS__)                  \
+    M(10, "xmm26", __VA_ARGS__) M(11, "xmm27", __VA_ARGS__)                \
+    M(12, "xmm28", __VA_ARGS__) M(13, "xmm29", __VA_ARGS__)
+/* R: writes pin k. */
+#define PIN1(k, reg, NAME, EXPR) \
+    STENCIL(NAME##_##k) { REG_SET(reg, (EXPR)); CONTINUE; }
+#define DEF_PIN(NAME, EXPR) EACHPIN(PIN1, NAME, EXPR)
+/* W: v[d] = f(v[d], r) with r the value of pin k. */
+#define WPIN1(k, reg, d, NAME, EXPR)                 \
+    STENCIL(NAME##_##d##_##k)                        \
+    {                                                \
+        V x = v##d, r = REG_GET(reg);                \
+        (void)x;                                     \
+        v##d = (EXPR);                               \
+        CONTINUE;                                    \
+    }
+#define WPIN_D(d, NAME, EXPR) EACHPIN(WPIN1, d, NAME, EXPR)
+#define DEF_WPIN(NAME, EXPR) EACH7(WPIN_D, NAME, EXPR)
+
+DEF_PIN(PINC_64, *COL(CTX_AT(char *, HOLE_A)))
+DEF_PIN(PINP0_64, *COL(p0))
+DEF_PIN(PINP1_64, *COL(p1))
+DEF_PIN(PINP2_64, *COL(p2))
+DEF_PIN(PINP3_64, *COL(p3))
+DEF_PIN(PINS_64, (V)splatu(CTX_AT(uint64_t, HOLE_A)))
+DEF_WPIN(LOADR_64, r)
+DEF_WPIN(ADDR_F64, x + r)
+DEF_WPIN(SUBR_F64, x - r)
+DEF_WPIN(MULR_F64, x * r)
+DEF_WPIN(DIVR_F64, x / r)
+#endif

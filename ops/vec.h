@@ -149,19 +149,69 @@ static inline V vcvt_i64_f64(VI x)
 #endif
 }
 
+/* Registers the stencils never allocate (ops/CMakeLists.txt passes
+ * -ffixed-<reg> for each): one holds the canonical NaN in every lane for
+ * the whole run, on AVX-512 another the table canon() needs (ENTRY sets
+ * them; a stencil that calls out sets them again, since SysV keeps no
+ * vector register across a call), and on AVX-512 the pin registers hold
+ * values the lowering keeps for a whole loop iteration or run (columns read
+ * several times, scalars); passes that call out use no pins. Reading and
+ * writing them goes through empty asm statements on local register
+ * variables, so GCC uses the register as an operand directly; each read
+ * names its register and is volatile, so two reads are never merged. */
+#if defined(JC_ISA_AVX512)
+#define NANREG "xmm31"
+#define FIXREG "xmm30" /* vfixupimmpd's table for canon() */
+#define JC_ISA_PINS 14 /* zmm16..zmm29 */
+#else
+#define NANREG "xmm15"
+#define JC_ISA_PINS 0
+#endif
+#define REG_GET(name)                          \
+    ({                                          \
+        register V r_ __asm__(name);            \
+        __asm__ volatile("# " name : "=v"(r_)); \
+        r_;                                     \
+    })
+#define REG_SET(name, x)                        \
+    do {                                        \
+        register V r_ __asm__(name) = (x);      \
+        __asm__ volatile("" ::"v"(r_));         \
+    } while (0)
+
+static inline V nanreg(void) { return REG_GET(NANREG); }
+
+/* vfixupimmpd classifies each lane of its source: QNaN and SNaN (tokens 0,
+ * 1) answer 0 = keep the destination (a copy of the NaN register), every
+ * other class answers 1 = the source itself, bit for bit. */
+#define FIXUP_TABLE 0x11111100ull
+
+/* Sets the fixed registers (at entry, and after a call clobbered them).
+ * The NaN is a double so that GCC broadcasts it from read-only data. */
+#if defined(JC_ISA_AVX512)
+#define SET_FIXED_REGS()                                        \
+    do {                                                        \
+        REG_SET(NANREG, splat(__builtin_nan("")));              \
+        REG_SET(FIXREG, (V)splatu(FIXUP_TABLE));                \
+    } while (0)
+#else
+#define SET_FIXED_REGS() REG_SET(NANREG, splat(__builtin_nan("")))
+#endif
+
 /* x, or the canonical NaN (0x7FF8000000000000) when x is any NaN: what
- * every stored f64 goes through. The constant is a double so that GCC
- * reads it from read-only data rather than building it per call. */
+ * every stored f64 goes through. The NaN comes from its register: no load
+ * per vector; on AVX-512 one vfixupimmpd (plus a register copy the CPU
+ * eliminates) instead of a compare and a masked move. */
 static inline V canon(V x)
 {
 #if defined(JC_ISA_AVX512)
-    __mmask8 m = _mm512_cmp_pd_mask((__m512d)x, (__m512d)x, _CMP_UNORD_Q);
-    return (V)_mm512_mask_blend_pd(m, (__m512d)x, _mm512_set1_pd(__builtin_nan("")));
+    return (V)_mm512_fixupimm_pd((__m512d)nanreg(), (__m512d)x,
+                                 (__m512i)REG_GET(FIXREG), 0);
 #elif defined(JC_ISA_AVX2)
     __m256d m = _mm256_cmp_pd((__m256d)x, (__m256d)x, _CMP_UNORD_Q);
-    return (V)_mm256_blendv_pd((__m256d)x, _mm256_set1_pd(__builtin_nan("")), m);
+    return (V)_mm256_blendv_pd((__m256d)x, (__m256d)nanreg(), m);
 #else
-    return blend(x != x, splat(__builtin_nan("")), x);
+    return blend(x != x, nanreg(), x);
 #endif
 }
 

@@ -134,8 +134,9 @@ static int next(parser *p)
 static int push_value(parser *p, uint32_t node, uint32_t depth)
 {
     if (node == UINT32_MAX ||
-        grow((void **)&p->vals, &p->vals_cap, p->nvals + 1, sizeof *p->vals,
-             p->vals_inline) < 0)
+        (p->nvals == p->vals_cap &&
+         grow((void **)&p->vals, &p->vals_cap, p->nvals + 1, sizeof *p->vals,
+              p->vals_inline) < 0))
         return oom(p);
     p->vals[p->nvals++] = (value){node, depth};
     return 0;
@@ -153,7 +154,8 @@ static int push_frame(parser *p, frame f)
                          "parenthesis, function call, prefix operator and "
                          "power adds a level)",
                          p->lim.max_depth);
-    if (grow((void **)&p->frames, &p->frames_cap, p->nframes + 1,
+    if (p->nframes == p->frames_cap &&
+        grow((void **)&p->frames, &p->frames_cap, p->nframes + 1,
              sizeof *p->frames, p->frames_inline) < 0)
         return oom(p);
     p->frames[p->nframes++] = f;

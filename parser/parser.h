@@ -25,7 +25,8 @@ int parse_expression(jc_tree *out, const char *text, size_t len,
 /* Turns a parse tree into a typed tree in place: binds columns to the schema
  * (unknown_column), types every node (type_error), inserts conversions,
  * removes sugar, and computes the passes. Constant folding is the
- * interpreter's (interp/interp.h: fold_constants), which knows the values. On failure returns -1 and fills err; *t must then only be freed. */
+ * interpreter's (interp/interp.h: fold_constants), which knows the values.
+ * On failure returns -1 and fills err; *t must then only be freed. */
 int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
                    const jc_limits *limits, jc_error *err);
 

@@ -75,6 +75,11 @@ typedef struct server {
     int stopping;            /* a signal came: drain and exit */
     uint64_t stop_deadline;  /* uv_now() after which stragglers are cut */
     ino_t socket_ino;
+    /* One big input buffer kept from the last large request, so the next
+     * one reads into memory that is already mapped (page faults on fresh
+     * buffers cost more than decoding base64). */
+    char *spare;
+    size_t spare_cap;
     atomic_uint_fast64_t nconns, conns_total, conns_refused, offloaded;
 } server;
 

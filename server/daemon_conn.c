@@ -69,6 +69,7 @@ typedef struct job {
     uv_work_t work;
     conn *c;
     char *mem; /* the allocation that holds the line */
+    size_t mem_cap; /* when it was the connection's buffer, else 0 */
     const char *line;
     size_t len;
     char *resp;
@@ -247,6 +248,17 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
         c->len -= c->start;
         c->start = 0;
     }
+    server *srv = c->srv;
+    if (c->cap - c->len < READ_CHUNK && c->cap >= 4 * READ_CHUNK && srv->spare &&
+        srv->spare_cap - c->len >= READ_CHUNK) {
+        /* a large line is arriving: continue it in the spare big buffer */
+        memcpy(srv->spare, c->buf, c->len);
+        free(c->buf);
+        c->buf = srv->spare;
+        c->cap = srv->spare_cap;
+        srv->spare = NULL;
+        srv->spare_cap = 0;
+    }
     if (c->cap - c->len < READ_CHUNK) {
         /* geometric growth: a 100 MB line costs a few reallocs, not one per
          * read */
@@ -308,7 +320,14 @@ static void after_work_cb(uv_work_t *req, int status)
     (void)status; /* jobs are never cancelled */
     job *j = req->data;
     conn *c = j->c;
-    free(j->mem);
+    server *srv = c->srv;
+    if (j->mem_cap > srv->spare_cap && !srv->stopping) {
+        free(srv->spare);
+        srv->spare = j->mem;
+        srv->spare_cap = j->mem_cap;
+    } else {
+        free(j->mem);
+    }
     c->busy = 0;
     if (c->closing) {
         free(j->resp); /* the client left: only its own work was lost */
@@ -349,6 +368,7 @@ static void handle_line(conn *c, size_t off, size_t n)
             goto oom;
         memcpy(fresh, c->buf + next, rest);
         j->mem = c->buf;
+        j->mem_cap = c->cap;
         j->line = c->buf + off;
         c->buf = fresh;
         c->cap = cap;
@@ -502,6 +522,9 @@ void server_stop(server *srv, int force)
         srv->stop_deadline = uv_now(srv->loop) + STOP_GRACE_MS;
         uv_close((uv_handle_t *)&srv->listener, NULL);
         socket_remove(srv->opts->socket_path, srv->socket_ino);
+        free(srv->spare);
+        srv->spare = NULL;
+        srv->spare_cap = 0;
         log_msg(LOG_INFO, "stopping: answering requests already read, then exiting");
     }
     conn *next;

@@ -243,8 +243,18 @@ int op_eval(request *r)
             goto done;
         have_sel = 1;
     }
-    res = mem_calloc(n ? n : 1, sizeof *res);
-    cached = mem_calloc(n ? n : 1, sizeof *cached);
+    /* one or a few expressions (the common case) need no allocation */
+    jc_result res_small[4];
+    int cached_small[4];
+    if (n <= 4) {
+        memset(res_small, 0, sizeof res_small);
+        memset(cached_small, 0, sizeof cached_small);
+        res = res_small;
+        cached = cached_small;
+    } else {
+        res = mem_calloc(n, sizeof *res);
+        cached = mem_calloc(n, sizeof *cached);
+    }
     if (!res || !cached) {
         perr_set(&r->err, "out_of_memory", "out of memory");
         goto done;
@@ -310,8 +320,10 @@ int op_eval(request *r)
 done:
     for (size_t k = 0; res && k < n; k++)
         jc_result_free(&res[k]);
-    mem_free(res);
-    mem_free(cached);
+    if (n > 4) {
+        mem_free(res);
+        mem_free(cached);
+    }
     if (have_sel)
         jc_selection_free(&sel);
     inputs_free(&in);

@@ -83,6 +83,149 @@ static int digits_fast(double x, uint64_t *digits, int *scale)
     return 0;
 }
 
+/* ---- 16 and 17 digits, exactly, with 128-bit integers ----
+ *
+ * x = m·2^e. For a decimal scale s, x·10^s = m·5^s·2^(e+s) is a rational
+ * with a power-of-two denominator, so D = x·10^s rounded (half to even, as
+ * printf rounds) and whether D·10^-s reads back as x are both exact integer
+ * computations while m·5^s fits: |s| <= 31, i.e. 1e-15 <= x < 2^127. The
+ * read-back test compares the distance to x with half an ulp (strtod rounds
+ * ties to even). m = 2^52 (a power of two, whose lower neighbour is
+ * closer) is left to printf. */
+typedef unsigned __int128 u128;
+#define P5(hi, lo) (((u128)(hi) << 64) | (lo))
+static const u128 pow5[32] = {
+    P5(0x0ull, 0x0000000000000001ull),
+    P5(0x0ull, 0x0000000000000005ull),
+    P5(0x0ull, 0x0000000000000019ull),
+    P5(0x0ull, 0x000000000000007dull),
+    P5(0x0ull, 0x0000000000000271ull),
+    P5(0x0ull, 0x0000000000000c35ull),
+    P5(0x0ull, 0x0000000000003d09ull),
+    P5(0x0ull, 0x000000000001312dull),
+    P5(0x0ull, 0x000000000005f5e1ull),
+    P5(0x0ull, 0x00000000001dcd65ull),
+    P5(0x0ull, 0x00000000009502f9ull),
+    P5(0x0ull, 0x0000000002e90eddull),
+    P5(0x0ull, 0x000000000e8d4a51ull),
+    P5(0x0ull, 0x0000000048c27395ull),
+    P5(0x0ull, 0x000000016bcc41e9ull),
+    P5(0x0ull, 0x000000071afd498dull),
+    P5(0x0ull, 0x0000002386f26fc1ull),
+    P5(0x0ull, 0x000000b1a2bc2ec5ull),
+    P5(0x0ull, 0x000003782dace9d9ull),
+    P5(0x0ull, 0x00001158e460913dull),
+    P5(0x0ull, 0x000056bc75e2d631ull),
+    P5(0x0ull, 0x0001b1ae4d6e2ef5ull),
+    P5(0x0ull, 0x000878678326eac9ull),
+    P5(0x0ull, 0x002a5a058fc295edull),
+    P5(0x0ull, 0x00d3c21bcecceda1ull),
+    P5(0x0ull, 0x0422ca8b0a00a425ull),
+    P5(0x0ull, 0x14adf4b7320334b9ull),
+    P5(0x0ull, 0x6765c793fa10079dull),
+    P5(0x2ull, 0x04fce5e3e2502611ull),
+    P5(0xaull, 0x18f07d736b90be55ull),
+    P5(0x32ull, 0x7cb2734119d3b7a9ull),
+    P5(0xfcull, 0x6f7c40458122964dull),
+};
+
+/* D = round(x·10^s) and whether D·10^-s reads back as x; 0 when outside
+ * the exact range. */
+static int scaled(uint64_t m, int e, int s, u128 *d, int *back)
+{
+    if (s >= 0) {
+        if (s > 31)
+            return 0;
+        u128 p = (u128)m * pow5[s]; /* < 2^126 */
+        int sh = e + s;
+        if (sh >= 0) {
+            if (sh > 60 || (p >> (126 - sh)) != 0)
+                return 0;
+            *d = p << sh; /* x·10^s is an integer */
+            *back = 1;
+            return 1;
+        }
+        int k = -sh;
+        if (k > 126)
+            return 0;
+        u128 q = p >> k, r = p - (q << k), half = (u128)1 << (k - 1);
+        if (r > half || (r == half && (q & 1)))
+            q++;
+        u128 qk = q << k;
+        u128 diff = qk > p ? qk - p : p - qk;
+        /* |D·2^k - P| against half an ulp, which is 5^s/2 at this scale */
+        *back = 2 * diff < pow5[s] || (2 * diff == pow5[s] && !(m & 1));
+        *d = q;
+        return 1;
+    }
+    int t = -s;
+    if (t > 31 || e < 0 || e > 73)
+        return 0;
+    u128 n = (u128)m << e; /* x, an integer */
+    u128 p10 = pow5[t] << t;
+    u128 q = n / p10, r = n - q * p10;
+    if (2 * r > p10 || (2 * r == p10 && (q & 1)))
+        q++;
+    u128 b = q * p10;
+    u128 diff = b > n ? b - n : n - b;
+    u128 ulp = (u128)1 << e;
+    *back = 2 * diff < ulp || (2 * diff == ulp && !(m & 1));
+    *d = q;
+    return 1;
+}
+
+/* The shortest of 15, 16, 17 significant digits (as digits_printf finds
+ * them) for normal x in [1e-15, 2^127). Returns 0 when it does not apply. */
+static int digits_exact(double x, char *dig, int *exp10)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, 8);
+    int be = (int)(bits >> 52) & 0x7FF;
+    uint64_t frac = bits & ((1ull << 52) - 1);
+    if (be == 0 || frac == 0 || !(x >= 1e-15 && x < 1.7e38))
+        return 0;
+    uint64_t m = frac | (1ull << 52);
+    int e = be - 1075;
+    static const uint64_t p10[18] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                     100000000, 1000000000, 10000000000ull, 100000000000ull,
+                                     1000000000000ull, 10000000000000ull, 100000000000000ull,
+                                     1000000000000000ull, 10000000000000000ull,
+                                     100000000000000000ull};
+    /* the decimal exponent X of x's first digit, from 17 digits */
+    int X = (ilogb(x) * 78913) >> 18;
+    u128 d;
+    int back;
+    for (int tries = 0;; tries++) {
+        if (tries == 3 || !scaled(m, e, 16 - X, &d, &back))
+            return 0;
+        if (d >= p10[17] && d != p10[17])
+            X++;
+        else if (d < p10[16])
+            X--;
+        else
+            break;
+    }
+    u128 d17 = d;
+    for (int prec = 15; prec <= 17; prec++) {
+        if (prec == 17)
+            d = d17;
+        else if (!scaled(m, e, prec - 1 - X, &d, &back))
+            return 0;
+        if (!back && prec < 17)
+            continue;
+        int x10 = X;
+        if (d == p10[prec]) { /* 9.99… rounded up to 10.0… */
+            d = p10[prec - 1];
+            x10++;
+        }
+        fmt_i64((int64_t)d, dig);
+        dig[prec] = '\0';
+        *exp10 = x10;
+        return 1;
+    }
+    return 0;
+}
+
 /* Shortest digits by printf: the first of 15, 16, 17 significant digits that
  * reads back (from 1 for subnormals, whose precision is below 15 digits).
  * Fills dig (NUL-terminated digits, no dot) and the decimal exponent of the
@@ -129,6 +272,11 @@ size_t fmt_f64(double v, char *buf)
         /* integral and exact: its digits are the integer's */
         nd = fmt_i64((int64_t)v, dig);
         exp10 = (int)nd - 1;
+    } else if (digits_exact(v, dig, &exp10)) {
+        /* 15 digits with trailing zeros dropped are the shortest whenever
+         * 15 or fewer suffice (at most one 15-digit decimal lies within half
+         * an ulp of a normal double) */
+        nd = strlen(dig);
     } else if (digits_fast(v, &m, &scale)) {
         nd = fmt_i64((int64_t)m, dig);
         exp10 = (int)nd - 1 - scale;

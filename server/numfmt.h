@@ -3,7 +3,8 @@
  *
  * f64 out: the shortest decimal text that reads back (strtod) to the same
  * double: the fewest significant digits among 1..17 that round-trip (the
- * same digits as the first of printf's %.15g, %.16g, %.17g that reads back).
+ * same digits as the first of printf's %.15g, %.16g, %.17g that reads back,
+ * computed without printf for almost all values: see numfmt.c).
  * Layout: plain decimal notation when 1e-4 <= |v| < 1e17 (so integral values
  * below 1e17 print as integers, without exponent or ".0"), else exponent
  * notation as printf's %g writes it ("1e+20", "2.5e-07"). -0.0 is "-0".

@@ -32,14 +32,55 @@ typedef struct scan {
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+/* Skips plain string bytes 32 at a time: one signed compare finds both
+ * control bytes (< 0x20) and non-ASCII ones (negative as signed), two more
+ * the quote and the backslash. Returns the index of the first byte that is
+ * not plain, or of the last whole block's end. */
+__attribute__((target("avx2"))) static size_t skip_plain_avx2(const char *in, size_t j,
+                                                               size_t len)
+{
+    const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\'),
+                  space = _mm256_set1_epi8(0x20);
+    while (j + 32 <= len) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(in + j));
+        __m256i special = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, bslash)),
+            _mm256_cmpgt_epi8(space, v));
+        unsigned mask = (unsigned)_mm256_movemask_epi8(special);
+        if (mask)
+            return j + (size_t)__builtin_ctz(mask);
+        j += 32;
+    }
+    return j;
+}
+
+static int have_avx2(void)
+{
+    static int cached = -1; /* a benign race: every thread computes the same */
+    if (cached < 0)
+        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return cached;
+}
+#define SKIP_PLAIN_AVX2 1
+#endif
+
 /* Index of the closing quote of the string opened at in[i] (len when
  * unterminated). Reports escapes, non-plain bytes (control or non-ASCII)
- * and the escape \u0000. Eight bytes per step while they are plain. */
+ * and the escape \u0000. Many bytes per step while they are plain. */
 static size_t scan_string(const char *in, size_t len, size_t i, int *escaped,
                           int *plain, int *nul)
 {
     size_t j = i + 1;
+#ifdef SKIP_PLAIN_AVX2
+    int wide = len - j >= 256 && have_avx2();
+#endif
     for (;;) {
+#ifdef SKIP_PLAIN_AVX2
+        if (wide)
+            j = skip_plain_avx2(in, j, len);
+#endif
         while (j + 8 <= len) {
             uint64_t w;
             memcpy(&w, in + j, 8);
@@ -364,6 +405,8 @@ static int run_scan(scan *s)
             if (s->saw_nul && s->allow)
                 return 0; /* the caller rescans without lifting */
             if (expect_key && depth > 0) {
+                if (s->ctx[depth - 1] == C_COLS)
+                    s->p->ncolumns++;
                 next = key_next((enum ctx)s->ctx[depth - 1], in + i + 1, close - i - 1);
                 expect_key = 0;
             } else {
@@ -430,6 +473,7 @@ int prelex_run(prelex *p, const char *line, size_t len)
         s->edited = 0;
         s->allow = pass == 0;
         s->saw_nul = 0;
+        p->ncolumns = 0;
         int r = run_scan(s);
         if (r < 0) {
             jb_free(&s->out);

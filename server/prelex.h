@@ -59,6 +59,9 @@ typedef struct prelex {
     lifted *lifts;
     size_t nlifts, cap;
     int lifting;      /* placeholders are live (no \u0000 in the input) */
+    size_t ncolumns;  /* keys seen in top-level "columns" objects, so a
+                         request of millions of columns is refused before
+                         jansson builds them */
 } prelex;
 
 /* Scans line[0..len). Returns 0, or -1 when out of memory (p is then

@@ -20,6 +20,7 @@ void service_options_init(service_options *opts)
     opts->max_table_bytes = 1024 * (size_t)MIB;
     opts->heavy_bytes = 32 * 1024;
     opts->heavy_rows = 65536;
+    opts->max_request_columns = SIZE_MAX;
 }
 
 static uint64_t now_ns(void)
@@ -29,8 +30,26 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* jansson's allocations, with a per-thread budget while a request is
+ * parsed: column payloads never reach jansson (prelex.h), so what is left is
+ * structure, and a line that would still make a huge JSON tree (a 64 MiB
+ * array as "id") is refused instead of taking gigabytes. */
+static _Thread_local size_t json_budget = SIZE_MAX;
+static _Thread_local int json_budget_hit;
+
+static void *json_alloc(size_t n)
+{
+    if (n > json_budget) {
+        json_budget_hit = 1;
+        return NULL;
+    }
+    if (json_budget != SIZE_MAX)
+        json_budget -= n;
+    return mem_alloc(n);
+}
+
 static pthread_once_t json_alloc_once = PTHREAD_ONCE_INIT;
-static void json_alloc_init(void) { json_set_alloc_funcs(mem_alloc, mem_free); }
+static void json_alloc_init(void) { json_set_alloc_funcs(json_alloc, mem_free); }
 
 jc_service *service_new(jc_engine *engine, const service_options *opts)
 {
@@ -249,6 +268,18 @@ int inputs_read(request *r, inputs *in, int rows_check)
 
 /* ---- the small ops ---- */
 
+/* Before a change of state (load, drop): writes the start of the success
+ * response and reserves room for the rest, so that once the change is made
+ * its answer cannot fail for want of memory (an out_of_memory answer must
+ * mean nothing changed). */
+static int commit_ready(request *r)
+{
+    response_ok(r);
+    if (!jb_reserve(&r->out, 64))
+        return perr_set(&r->err, "out_of_memory", "out of memory");
+    return 0;
+}
+
 static int op_ping(request *r)
 {
     static const char *const allowed[] = {NULL};
@@ -328,12 +359,11 @@ static int op_load(request *r)
     colset_init(&cs);
     size_t rows;
     if (colset_decode(&cs, columns, &r->lex, &r->err) != 0 ||
-        colset_rows(cs.cols, cs.n, &rows, &r->err) != 0 ||
+        colset_rows(cs.cols, cs.n, &rows, &r->err) != 0 || commit_ready(r) != 0 ||
         tables_put(r->svc->tables, name, len, &cs, rows, &r->err) != 0) {
         colset_free(&cs);
         return -1;
     }
-    response_ok(r);
     jb_lit(&r->out, ",\"rows\":");
     jb_u64(&r->out, rows);
     jb_char(&r->out, '}');
@@ -349,10 +379,11 @@ static int op_drop(request *r)
     size_t len;
     if (table_name(r, &name, &len) != 0)
         return -1;
+    if (commit_ready(r) != 0)
+        return -1;
     if (tables_drop(r->svc->tables, name, len) != 0)
         return perr_set(&r->err, "unknown_table", "no stored table \"%.*s\"",
                         (int)(len > 200 ? 200 : len), name);
-    response_ok(r);
     jb_char(&r->out, '}');
     return 0;
 }
@@ -387,10 +418,24 @@ static int dispatch(request *r, const char *line, size_t len)
                         r->svc->opts.max_request_bytes);
     if (prelex_run(&r->lex, line, len) != 0)
         return perr_set(&r->err, "out_of_memory", "out of memory");
+    if (r->lex.ncolumns > r->svc->opts.max_request_columns)
+        return perr_set(&r->err, "limit_exceeded",
+                        "%zu columns in one request; the limit is %zu", r->lex.ncolumns,
+                        r->svc->opts.max_request_columns);
     json_error_t jerr;
+    /* 16 bytes of JSON tree per byte of what jansson reads, plus 4 MiB:
+     * more than a legitimate request needs (a string or number costs
+     * jansson about 10 times its text) */
+    json_budget = (size_t)16 * r->lex.len + ((size_t)4 << 20);
+    json_budget_hit = 0;
     r->root = json_loadb(r->lex.line, r->lex.len,
                          JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &jerr);
+    json_budget = SIZE_MAX;
     if (!r->root) {
+        if (json_budget_hit)
+            return perr_set(&r->err, "limit_exceeded",
+                            "the request's JSON structure is too large to parse (send column "
+                            "values under \"columns\", or as base64)");
         if (json_error_code(&jerr) == json_error_out_of_memory)
             return perr_set(&r->err, "out_of_memory", "out of memory parsing the request");
         return perr_set(&r->err, "bad_json", "not JSON: %s", jerr.text);

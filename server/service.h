@@ -25,6 +25,10 @@ typedef struct service_options {
      * 65536). */
     size_t heavy_bytes;
     size_t heavy_rows;
+    /* Columns one request may send (limit_exceeded past it), checked
+     * before the JSON is built. Default SIZE_MAX: only max_request_bytes
+     * bounds them (a million tiny columns in 16 MiB are answered). */
+    size_t max_request_columns;
 } service_options;
 
 void service_options_init(service_options *opts);

@@ -4,7 +4,8 @@
 set -eu
 example=$1
 root=$2
-out=$("$example")
+# shellcheck disable=SC2086 # the runner is words: "qemu-aarch64 -L /"
+out=$(${JITCALC_TEST_RUNNER:-} "$example")
 expected='row 0: 30
 row 1: 15
 row 2: 27

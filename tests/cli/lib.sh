@@ -9,6 +9,18 @@ JITCALCD=$2
 WORK=$(mktemp -d /tmp/jitcalc-cli.XXXXXX)
 SOCK=$WORK/d.sock
 DAEMON_PID=
+
+# Cross builds run the programs through an emulator ($JITCALC_TEST_RUNNER,
+# words such as "qemu-aarch64 -L /"): wrap each in a script of its own.
+if [ -n "${JITCALC_TEST_RUNNER:-}" ]; then
+    for prog in JITCALC JITCALCD; do
+        eval "path=\$$prog"
+        wrapper=$WORK/$(basename "$path")
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$JITCALC_TEST_RUNNER" "$path" >"$wrapper"
+        chmod +x "$wrapper"
+        eval "$prog=\$wrapper"
+    done
+fi
 failures=0
 
 cleanup() {

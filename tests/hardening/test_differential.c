@@ -140,7 +140,8 @@ int main(int argc, char **argv)
            count, (unsigned long long)seed, st.jit ? "on" : "OFF: interpreter only",
            st.isa, threads, big ? ", big row counts" : "");
 
-    size_t compiled = 0, failures = 0, not_compiled = 0;
+    diff_counts counts = {0, 0};
+    size_t failures = 0, not_compiled = 0;
     for (size_t i = 0; i < count; i++) {
         uint64_t s = seed * 1000003u + i;
         uint64_t rng = s;
@@ -155,12 +156,12 @@ int main(int argc, char **argv)
             return 1;
         }
         char msg[512];
-        size_t before = compiled;
-        if (diff_check(&eng, expr, d.cols, NCOLS, d.nrows, msg, sizeof msg, &compiled)) {
+        size_t before = counts.compiled;
+        if (diff_check(&eng, expr, d.cols, NCOLS, d.nrows, msg, sizeof msg, &counts)) {
             if (++failures <= 10)
                 printf("DIFFERENCE (seed %llu, %zu rows)\n  expr: %s\n  %s\n",
                        (unsigned long long)s, d.nrows, expr, msg);
-        } else if (compiled == before && ++not_compiled <= 10) {
+        } else if (counts.compiled == before && ++not_compiled <= 10) {
             /* exprgen promises well-typed text: a refusal is a bug somewhere */
             jc_program *p = jc_compile(eng.interp, expr, JC_NUL_TERMINATED, d.cols, NCOLS,
                                        &err);
@@ -172,8 +173,8 @@ int main(int argc, char **argv)
         free_data(&d);
         free(expr);
     }
-    printf("%zu compiled, %zu differences, %zu refused\n", compiled, failures,
-           not_compiled);
+    printf("%zu compiled (%zu ran as machine code), %zu differences, %zu refused\n",
+           counts.compiled, counts.jitted, failures, not_compiled);
     diff_close(&eng);
     return failures || not_compiled ? 1 : 0;
 }

@@ -178,8 +178,8 @@ static void every_op_survives_every_allocation_failure(void **state)
         "{\"expr\":\"sum(a) / count()\",\"columns\":{\"a\":[1,2,3]}}",
         "{\"expr\":\"p and not q\",\"columns\":{\"p\":[true,false],\"q\":[false,false]}}",
         "{\"expr\":\"a * 2\",\"columns\":{\"a\":[\"NaN\",\"Infinity\",-0.0,0.1]}}",
-        "{\"expr\":\"n + x\",\"columns\":{\"n\":{\"type\":\"i64\",\"data\":[1,2]},"
-        "\"x\":{\"type\":\"f64\",\"base64\":\"AAAAAAAA+D8AAAAAAAAAQA==\"}}}",
+        ("{\"expr\":\"n + x\",\"columns\":{\"n\":{\"type\":\"i64\",\"data\":[1,2]},"
+         "\"x\":{\"type\":\"f64\",\"base64\":\"AAAAAAAA+D8AAAAAAAAAQA==\"}}}"),
         "{\"expr\":\"a * 2\",\"encoding\":\"base64\",\"columns\":{\"a\":[1,2,3]}}",
         "{\"exprs\":[\"a+b\",\"sum(a)\",\"a > 1\"],\"columns\":{\"a\":[1,2,3],\"b\":[1,1,1]}}",
         "{\"expr\":\"a * 10\",\"where\":\"a != 1\",\"indices\":true,\"columns\":{\"a\":[1,2,0,5]}}",

@@ -22,6 +22,9 @@ static const double f_edges[] = {
     NAN, -NAN, 4503599627370495.5, 9007199254740993.0, 9223372036854775808.0,
     -9223372036854775808.0, 1e19, 123.456, -7.75, 0.49999999999999994, 710.0,
     -745.5, 1e-5,
+    /* NaNs with payloads, quiet and signaling: results are canonical */
+    __builtin_nan("0x123"), -__builtin_nan("0x5"), __builtin_nans("0x1"),
+    -__builtin_nans("0x7ffff"),
 };
 static const int64_t i_edges[] = {
     0, 1, -1, 2, -2, 3, -3, 7, -7, 10, INT64_MAX, INT64_MIN, INT64_MIN + 1,

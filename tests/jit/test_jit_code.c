@@ -103,6 +103,48 @@ static void test_chain_names_the_stencils_in_code_order(void **state)
     jit_pool_free(pool);
 }
 
+/* Whether the chain of `text` on isa has a stencil whose name starts with
+ * prefix. */
+static int chain_has(jit_pool *pool, jit_isa isa, const char *text, const char *prefix)
+{
+    jc_error err;
+    jc_tree t;
+    build(&t, text);
+    jit_code *code = jit_compile(pool, &t, isa, &err);
+    assert_non_null(code);
+    const char *const *names;
+    size_t n = jit_code_stencils(code, &names);
+    int found = 0;
+    for (size_t i = 0; i < n; i++)
+        found |= !strncmp(names[i], prefix, strlen(prefix));
+    jit_code_free(code);
+    tree_free(&t);
+    return found;
+}
+
+static void test_reused_columns_and_scalars_are_pinned(void **state)
+{
+    (void)state;
+    if (!jit_isa_supported(JIT_ISA_AVX512))
+        skip();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    /* a column read three times is loaded once per iteration */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "PINP"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "LOADP"));
+    /* a scalar right operand is read from its pin */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "ADDR_F64"));
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "PINS_64"));
+    /* a column read once is not pinned */
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "a*b + c", "PIN"));
+    /* a pass that calls out pins nothing: the call would clobber the pins */
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "exp(a) * a + a", "PIN"));
+    /* sets without pin registers never use them */
+    if (jit_isa_supported(JIT_ISA_AVX2))
+        assert_false(chain_has(pool, JIT_ISA_AVX2, "if(a > b, a - b, b - a)", "PIN"));
+    jit_pool_free(pool);
+}
+
 static void test_literals_are_not_baked_into_code(void **state)
 {
     (void)state;
@@ -275,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_isa_names_round_trip),
         cmocka_unit_test(test_chain_names_the_stencils_in_code_order),
+        cmocka_unit_test(test_reused_columns_and_scalars_are_pinned),
         cmocka_unit_test(test_literals_are_not_baked_into_code),
         cmocka_unit_test(test_freed_code_memory_is_reused),
         cmocka_unit_test(test_no_mapping_is_writable_and_executable),

@@ -176,6 +176,40 @@ static void test_register_spills_match_interpreter(void **state)
     check_all(e);
 }
 
+static void test_pinned_leaves_match_interpreter(void **state)
+{
+    (void)state;
+    /* On AVX-512, columns read twice or more and scalars live in pin
+     * registers: as right operands of + - * /, pushed for everything else
+     * (comparisons, i64, if), more candidates than pins, pins below
+     * spilled stacks, a pinned column read through a context slot, and
+     * aggregate passes with several outputs. */
+    static const char *const e[] = {
+        "a*a + a*b + b*b - a/b", "b - a*b", "a / (b / a)",
+        "n * n + m - n", "n > 3 and n < m or n == m", "if(a > b, a - b, b - a)",
+        "a > 0.5 and b < 0.2 or a < 0.5 and b > 0.2",
+        "a*1.5 + b*2.5 - a*3.5 + b*4.5 - a*5.5 + b*6.5 - a*7.5 + b*8.5 - a*9.5"
+        " + b*10.5 - a*11.5 + b*12.5 - a*13.5 + b*14.5 - a*15.5 + b*16.5",
+        "a+(b+(a+(b+(a+(b+(a+(b+(a+(b+(a+b*a))))))))))",
+        "2.5-(a-(1.5-(b-(0.5-(a-(3.5-(b-(4.5-(a-2.5)))))))))",
+        "(a*a + b*b) + float(n*n + m*m) - a*b",
+        "if(p, a*a, b*b) - if(q, a, b) * a",
+        "sum(a*a) + sum(a*b) + max(a*b - a)", "a / sum(a*a) - b / sum(b*b)",
+        NULL};
+    check_all(e);
+}
+
+static void test_passes_that_call_out_match_interpreter(void **state)
+{
+    (void)state;
+    /* a call clobbers every vector register: such passes pin nothing and
+     * set the fixed registers (the canonical NaN) again after the call */
+    static const char *const e[] = {
+        "exp(a) * a + a", "a*a - sin(a) * b*b", "n * m + n * m", "fmod(a, b) + a*a",
+        NULL};
+    check_all(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -189,6 +223,8 @@ int main(void)
         cmocka_unit_test(test_aggregate_reads_and_passes_match_interpreter),
         cmocka_unit_test(test_columns_beyond_pointer_registers_match_interpreter),
         cmocka_unit_test(test_register_spills_match_interpreter),
+        cmocka_unit_test(test_pinned_leaves_match_interpreter),
+        cmocka_unit_test(test_passes_that_call_out_match_interpreter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

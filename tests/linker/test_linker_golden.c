@@ -17,7 +17,8 @@
 
 static const int chosen[] = {JC_ST_ENTRY, JC_ST_TAIL, JC_ST_EXIT, JC_ST_LOADC_64 + 1,
                              JC_ST_LOADP0_64 + 2, JC_ST_ADD_F64, JC_ST_MULS_F64,
-                             JC_ST_STOREP0_F64, JC_ST_LT_I64 + 1, JC_ST_EXP};
+                             JC_ST_STOREP0_F64, JC_ST_LT_I64 + 1, JC_ST_EXP,
+                             JC_ST_PINP1_64 + 3, JC_ST_ADDR_F64 + 1 * JC_PIN_REGS + 2};
 
 static const char *const kind_name[] = {"?", "PC32", "GOTPCREL", "ABS32", "ABS32S", "ABS64"};
 static const char *const sym_name[] = {"?", "CONT", "TARGET", "HOLE_A", "RODATA", "FUNC"};

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -17,6 +18,15 @@
 
 static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512};
 #define NISAS (sizeof isas / sizeof *isas)
+
+/* Pin stencils (shapes R, W) exist only for the set's pin registers. */
+static int present(const jc_stencil_set *set, int id)
+{
+    char sh = jc_stencil_shapes[id];
+    if (sh != 'R' && sh != 'W')
+        return 1;
+    return jc_stencil_pin(sh, jc_stencil_variants[id]) < set->npins;
+}
 
 static void test_every_stencil_has_code(void **state)
 {
@@ -30,8 +40,11 @@ static void test_every_stencil_has_code(void **state)
         assert_int_equal(set->lanes, jit_isa_lanes(isas[s]));
         for (int id = 0; id < JC_NSTENCILS; id++) {
             const jc_stencil *st = &set->stencils[id];
-            if (st->size == 0)
+            if (st->size == 0 && present(set, id))
                 fail_msg("%s: %s has no code", set->isa, jc_stencil_names[id]);
+            if (st->size != 0 && !present(set, id))
+                fail_msg("%s: %s is beyond the set's %u pins", set->isa,
+                         jc_stencil_names[id], set->npins);
         }
     }
     assert_true(sets > 0);
@@ -82,6 +95,8 @@ static void test_trailing_jump_flag_matches_the_bytes(void **state)
             continue;
         for (int id = 0; id < JC_NSTENCILS; id++) {
             const jc_stencil *st = &set->stencils[id];
+            if (!present(set, id))
+                continue;
             const uint8_t *code = set->code + st->code;
             const jc_hole *h = st->size >= 5 ? hole_at(set, st, st->size - 4u) : NULL;
             int jump = h && code[st->size - 5] == 0xe9 && h->sym == JC_SYM_CONT &&
@@ -110,6 +125,8 @@ static void test_only_exit_returns(void **state)
             continue;
         for (int id = 0; id < JC_NSTENCILS; id++) {
             const jc_stencil *st = &set->stencils[id];
+            if (!present(set, id))
+                continue;
             int conts = 0;
             for (unsigned k = 0; k < st->nholes; k++)
                 conts += set->holes[st->holes + k].sym == JC_SYM_CONT;
@@ -119,6 +136,34 @@ static void test_only_exit_returns(void **state)
             } else if (conts == 0) {
                 fail_msg("%s %s never continues", set->isa, jc_stencil_names[id]);
             }
+        }
+    }
+}
+
+static void test_pin_stencils_exist_for_the_sets_pins(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < NISAS; s++) {
+        const jc_stencil_set *set = jit_isa_set(isas[s]);
+        if (!set)
+            continue;
+        /* AVX-512 keeps zmm16..zmm29 for pins; the narrower sets have none */
+        assert_int_equal(set->npins, isas[s] == JIT_ISA_AVX512 ? JC_PIN_REGS : 0);
+        for (int id = 0; id < JC_NSTENCILS; id++) {
+            /* names spell the variant: ADDR_F64_<depth>_<pin> */
+            char sh = jc_stencil_shapes[id];
+            unsigned v = jc_stencil_variants[id];
+            char want[32];
+            if (sh == 'W')
+                snprintf(want, sizeof want, "_%u_%u", v / JC_PIN_REGS, v % JC_PIN_REGS);
+            else if (sh == 'S')
+                want[0] = 0;
+            else
+                snprintf(want, sizeof want, "_%u", v);
+            const char *n = jc_stencil_names[id];
+            size_t ln = strlen(n), lw = strlen(want);
+            if (ln < lw || strcmp(n + ln - lw, want))
+                fail_msg("%s: variant %u of shape %c", n, v, sh);
         }
     }
 }
@@ -136,9 +181,15 @@ static void test_loop_tail_branches_back_conditionally(void **state)
         for (unsigned k = 0; k < st->nholes; k++) {
             const jc_hole *h = &set->holes[st->holes + k];
             if (h->sym == JC_SYM_TARGET) {
-                /* `jb target` (0f 82 rel32), not `jae over; jmp target` */
+                /* The row register counts up to zero: `add $lanes, %rsi;
+                 * js target` (0f 88 rel32), not `jns over; jmp target`,
+                 * and no bound read from memory. */
+                static const uint8_t add_rsi[] = {0x48, 0x83, 0xc6};
+                assert_int_equal(h->offset, 6);
+                assert_memory_equal(code, add_rsi, 3);
+                assert_int_equal(code[3], set->lanes);
                 assert_int_equal(code[h->offset - 2], 0x0f);
-                assert_int_equal(code[h->offset - 1], 0x82);
+                assert_int_equal(code[h->offset - 1], 0x88);
                 found = 1;
             }
         }
@@ -178,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_holes_are_known_and_inside),
         cmocka_unit_test(test_trailing_jump_flag_matches_the_bytes),
         cmocka_unit_test(test_only_exit_returns),
+        cmocka_unit_test(test_pin_stencils_exist_for_the_sets_pins),
         cmocka_unit_test(test_loop_tail_branches_back_conditionally),
         cmocka_unit_test(test_called_functions_are_allowed_and_resolved),
     };

@@ -8,6 +8,7 @@
  * spans more than a chunk. The interpreter's ("none") results must be the
  * scalar mathfn1/mathfn2 bits with NaN canonical (0x7FF8000000000000), so
  * every engine is tied to SLEEF's scalar functions, not only to each other.
+ * jc_run_into must write the same bits as jc_run, and only into its buffer.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -126,6 +127,21 @@ static double *run_rows(const jc_program *p, const columns *cols, size_t start,
     if (n)
         memcpy(out, res.values, n * sizeof *out);
     jc_result_free(&res);
+
+    /* jc_run_into: the same bits into the caller's buffer, nothing written
+     * outside it */
+    const uint64_t canary = 0x5A5A5A5A5A5A5A5Au;
+    uint64_t *into = malloc((n + 2) * sizeof *into);
+    assert_non_null(into);
+    for (size_t i = 0; i < n + 2; i++)
+        into[i] = canary;
+    if (jc_run_into(p, in, 3, n, into + 1, &err) != 0)
+        fail_msg("%s: jc_run_into failed: %s", what, err.message);
+    if (into[0] != canary || into[n + 1] != canary)
+        fail_msg("%s: jc_run_into wrote outside its %zu-row buffer", what, n);
+    if (n && memcmp(into + 1, out, n * sizeof *out) != 0)
+        fail_msg("%s: jc_run_into and jc_run differ over %zu rows", what, n);
+    free(into);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 /* Parses text, which must be one literal; returns its constant. */
 static jc_const literal(const char *text)
@@ -100,6 +101,58 @@ static void decimals_are_correctly_rounded(void **state)
     check_f64("1.7976931348623157e308", 1.7976931348623157e308);
 }
 
+/* The literal's value bit for bit as strtod reads it (the C locale: these
+ * tests never call setlocale). */
+static void check_as_strtod(const char *text)
+{
+    check_f64(text, strtod(text, NULL));
+}
+
+/* Short literals skip strtod (at most 15 significant digits, exponent
+ * within ±22: one exact operation); the rest go through it. Both must give
+ * strtod's bits, on both sides of every boundary. */
+static void short_and_long_decimals_read_as_strtod_does(void **state)
+{
+    (void)state;
+    static const char *const edges[] = {
+        "0.1", "0.2", "0.3", "1.25", ".5", "2.", "1E+3", "1e-0", "0.0",
+        "00000000000000000000001.5", "0.000000000000000000000000001",
+        "1e22", "1e23", "1e-22", "1e-23", "123456789012345e22",
+        "123456789012345e-22", "999999999999999e22", "999999999999999e-22",
+        "9999999999999999e22", "9007199254740993.0", "9007199254740992.5",
+        "1.000000000000000000", "100000000000000000000000.0", "0.1e-22",
+        "1.7976931348623157e308", "4.9e-324", "2.2250738585072014e-308",
+        "123456789012345.6", "12345678901234.56", "5e-324", "1e+22",
+        "8.98846567431158e307"};
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
+        check_as_strtod(edges[i]);
+    /* random: 1 to 18 digits, a `.` anywhere (or none, then an exponent),
+     * an exponent or not */
+    uint64_t rng = 88172645463325252u;
+    char text[64];
+    for (int n = 0; n < 200000; n++) {
+        rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+        uint64_t r = rng;
+        int digits = 1 + (int)(r % 18), dot = (int)((r >> 8) % (digits + 2)) - 1;
+        int has_exp = dot < 0 || (r >> 16) % 2;
+        size_t k = 0;
+        uint64_t d = r >> 20;
+        for (int j = 0; j < digits; j++) {
+            if (j == dot)
+                text[k++] = '.';
+            text[k++] = (char)('0' + d % 10);
+            d = d / 10 ? d / 10 : rng * 2654435761u;
+        }
+        if (dot == digits)
+            text[k++] = '.';
+        if (has_exp)
+            k += (size_t)sprintf(text + k, "e%s%d", (r >> 40) % 2 ? "-" : "+",
+                                 (int)((r >> 41) % 30));
+        text[k] = '\0';
+        check_as_strtod(text);
+    }
+}
+
 static void underflow_is_zero_or_subnormal(void **state)
 {
     (void)state;
@@ -183,6 +236,7 @@ int main(void)
         cmocka_unit_test(minus_the_i64_overflow_literal_is_f64),
         cmocka_unit_test(decimal_forms_are_f64),
         cmocka_unit_test(decimals_are_correctly_rounded),
+        cmocka_unit_test(short_and_long_decimals_read_as_strtod_does),
         cmocka_unit_test(underflow_is_zero_or_subnormal),
         cmocka_unit_test(bools_are_keywords_in_any_case),
         cmocka_unit_test(overflowing_decimal_is_parse_error),

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "tests/common/exprgen.h"
+#include "util/mem.h"
 
 #define G "\"gr\xc3\xb6\xc3\x9f" "e\""
 
@@ -364,6 +365,7 @@ static void conversions_in_place_match_the_rewrite(void **state)
         jc_error err = {0};
         assert_int_equal(parse_expression(&x, text, len, NULL, &err), 0);
         in_place += !has_sugar(&x);
+        tree_free(&x);
         typed_tree(&x, text);
         typed_tree(&y, wrapped);
         if (!trees_equal(&x, &y)) {
@@ -412,6 +414,86 @@ static void kid_lists_out_of_node_order_still_type(void **state)
     tree_free(&t);
 }
 
+/* A schema of 3,000 columns col0..col2999 (types in turn f64, i64, bool),
+ * then a second col5 of another type, which must not win. */
+enum { WIDE = 3000 };
+static jc_column wide_schema[WIDE + 1];
+static char wide_names[WIDE + 1][12];
+
+static void make_wide_schema(void)
+{
+    for (int i = 0; i < WIDE; i++) {
+        snprintf(wide_names[i], sizeof wide_names[i], "col%d", i);
+        wide_schema[i] = (jc_column){wide_names[i], (jc_type)(i % 3), NULL, 0};
+    }
+    snprintf(wide_names[WIDE], sizeof wide_names[WIDE], "col5");
+    wide_schema[WIDE] = (jc_column){wide_names[WIDE], JC_F64, NULL, 0};
+}
+
+/* `int(colA) + int(colB) + ...` over 60 columns spread over the schema
+ * (int() accepts every type). */
+static char *wide_text(void)
+{
+    char *text = malloc(60 * 20);
+    size_t n = 0;
+    for (int k = 0; k < 60; k++)
+        n += (size_t)sprintf(text + n, "%sint(col%d)", k ? " + " : "", k * 47 + 5);
+    return text;
+}
+
+static void wide_schemas_bind_like_narrow_ones(void **state)
+{
+    (void)state;
+    /* 60 columns x 3,001 schema entries: the hash table's way */
+    make_wide_schema();
+    char *text = wide_text();
+    jc_tree t;
+    jc_error err = {0};
+    assert_int_equal(parse_expression(&t, text, strlen(text), NULL, &err), 0);
+    assert_int_equal(typecheck_tree(&t, wide_schema, WIDE + 1, NULL, &err), 0);
+    assert_int_equal(t.ncolumns, 60);
+    for (uint32_t c = 0; c < t.ncolumns; c++) {
+        int i = atoi(t.columns[c].name + 3);
+        assert_int_equal(t.columns[c].type, i % 3); /* col5: the first one */
+    }
+    tree_free(&t);
+    /* an unknown column among them, reported at its use */
+    const char *bad = "int(col1) + int(col2999) + int(COL7) + int(col3000)";
+    char *many = malloc(strlen(text) + strlen(bad) + 8);
+    sprintf(many, "%s + %s", text, bad);
+    assert_int_equal(parse_expression(&t, many, strlen(many), NULL, &err), 0);
+    assert_int_equal(typecheck_tree(&t, wide_schema, WIDE + 1, NULL, &err), -1);
+    assert_int_equal(err.code, JC_UNKNOWN_COLUMN);
+    assert_int_equal(err.position, (int64_t)(strlen(text) + 3 + 32)); /* COL7 */
+    assert_non_null(strstr(err.message, "did you mean `col7`"));
+    tree_free(&t);
+    free(many);
+    free(text);
+}
+
+static void wide_schema_out_of_memory_is_an_error_value(void **state)
+{
+    (void)state;
+    make_wide_schema();
+    char *text = wide_text();
+    int succeeded = 0;
+    for (long n = 0; n < 200 && !succeeded; n++) {
+        jc_tree t;
+        jc_error err = {0};
+        assert_int_equal(parse_expression(&t, text, strlen(text), NULL, &err), 0);
+        mem_fail_after(n);
+        int rc = typecheck_tree(&t, wide_schema, WIDE + 1, NULL, &err);
+        mem_fail_after(-1);
+        if (rc == 0)
+            succeeded = 1;
+        else
+            assert_int_equal(err.code, JC_OUT_OF_MEMORY);
+        tree_free(&t);
+    }
+    assert_true(succeeded);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +523,8 @@ int main(void)
         cmocka_unit_test(typed_tree_is_in_post_order_with_typed_operands),
         cmocka_unit_test(conversions_in_place_match_the_rewrite),
         cmocka_unit_test(kid_lists_out_of_node_order_still_type),
+        cmocka_unit_test(wide_schemas_bind_like_narrow_ones),
+        cmocka_unit_test(wide_schema_out_of_memory_is_an_error_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

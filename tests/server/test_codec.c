@@ -196,28 +196,54 @@ static int sig_digits(const char *s)
     return n - trailing; /* "1000" has one significant digit */
 }
 
+/* The significant digits of a number's text, without leading or trailing
+ * zeros. */
+static void digits_of(const char *s, char *out)
+{
+    size_t n = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9' && (n || *s != '0'))
+            out[n++] = *s;
+    while (n > 1 && out[n - 1] == '0')
+        n--;
+    out[n] = '\0';
+}
+
 static void f64_random_values_round_trip_with_fewest_digits(void **state)
 {
     (void)state;
     char buf[NUMFMT_MAX + 1];
-    for (int i = 0; i < 200000; i++) {
+    for (int i = 0; i < 400000; i++) {
         double x;
         uint64_t r = rng();
         switch (i % 4) {
         case 0: memcpy(&x, &r, 8); break;                               /* any bits */
         case 1: x = (double)(r % 1000000) / 100.0; break;               /* prices */
         case 2: x = (double)(r % 100000000) * pow(10, (int)(rng() % 40) - 20); break;
-        default: x = ldexp((double)(r >> 11), (int)(rng() % 200) - 150); break;
+        case 3: x = ldexp((double)(r >> 11), (int)(rng() % 200) - 150); break;
         }
+        if (i % 8 == 7) /* arithmetic results: 0.1 * 3, a / b */
+            x = (double)(r % 1000) / (double)(rng() % 997 + 1) * 0.1;
+        if (i % 16 == 15) /* next to a power of ten */
+            x = nextafter(pow(10, (int)(r % 40) - 20), (rng() & 1) ? 0 : 1e300);
         if (!isfinite(x))
             continue;
         size_t n = fmt_f64(x, buf);
         buf[n] = '\0';
         double back = strtod(buf, NULL);
         assert_true(back == x && signbit(back) == signbit(x));
-        if (sig_digits(buf) != ref_digits(x) && x != 0)
-            fail_msg("%.17g printed as %s: %d digits, shortest is %d", x, buf, sig_digits(buf),
-                     ref_digits(x));
+        if (x == 0)
+            continue;
+        int p = ref_digits(x);
+        if (sig_digits(buf) != p)
+            fail_msg("%.17g printed as %s: %d digits, shortest is %d", x, buf, sig_digits(buf), p);
+        /* and the same digits as printf's %.<p-1>e (correctly rounded) */
+        char ref[64], a[32], b[32];
+        snprintf(ref, sizeof ref, "%.*e", p - 1, x);
+        digits_of(ref, a);
+        digits_of(buf, b);
+        if (strcmp(a, b) != 0)
+            fail_msg("%.17g printed as %s, printf says %s", x, buf, ref);
     }
 }
 

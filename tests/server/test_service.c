@@ -138,6 +138,47 @@ static void oversized_requests_are_limit_exceeded(void **state)
     jc_engine_free(engine);
 }
 
+static void huge_json_structures_are_refused_not_built(void **state)
+{
+    fixture *f = *state;
+    /* an "id" array of 8 million numbers: jansson would need ~400 MB */
+    size_t n = 8000000, len = 0;
+    char *line = malloc(n * 2 + 64);
+    len += (size_t)sprintf(line, "{\"op\":\"ping\",\"id\":[");
+    for (size_t i = 0; i < n; i++) {
+        line[len++] = '1';
+        line[len++] = ',';
+    }
+    line[len - 1] = ']';
+    line[len++] = '}';
+    int oom = 0;
+    char *r = service_handle(f->svc, line, len, &oom);
+    assert_non_null(strstr(r, "\"code\":\"limit_exceeded\""));
+    free(r);
+    /* with a column limit, 70,000 tiny columns are refused before any is
+     * built, and 3,000 are fine */
+    service_options o;
+    service_options_init(&o);
+    o.max_request_columns = 65536;
+    jc_service *svc = service_new(f->engine, &o);
+    len = (size_t)sprintf(line, "{\"expr\":\"1\",\"columns\":{");
+    for (int i = 0; i < 70000; i++)
+        len += (size_t)sprintf(line + len, "%s\"c%d\":[1]", i ? "," : "", i);
+    len += (size_t)sprintf(line + len, "}}");
+    r = service_handle(svc, line, len, &oom);
+    assert_non_null(strstr(r, "\"code\":\"limit_exceeded\""));
+    free(r);
+    len = (size_t)sprintf(line, "{\"expr\":\"c2999 + 1\",\"columns\":{");
+    for (int i = 0; i < 3000; i++)
+        len += (size_t)sprintf(line + len, "%s\"c%d\":[%d]", i ? "," : "", i, i);
+    len += (size_t)sprintf(line + len, "}}");
+    r = service_handle(svc, line, len, &oom);
+    assert_non_null(strstr(r, "\"result\":[3000]"));
+    free(r);
+    service_free(svc);
+    free(line);
+}
+
 static void heavy_requests_are_recognised_by_size_and_table(void **state)
 {
     fixture *f = *state;
@@ -247,6 +288,7 @@ int main(void)
         cmocka_unit_test(protocol_cases_give_the_expected_bytes),
         cmocka_unit_test(invalid_utf8_is_bad_json_and_nul_reaches_the_parser),
         cmocka_unit_test(oversized_requests_are_limit_exceeded),
+        cmocka_unit_test(huge_json_structures_are_refused_not_built),
         cmocka_unit_test(heavy_requests_are_recognised_by_size_and_table),
         cmocka_unit_test(allocation_failures_answer_out_of_memory),
         cmocka_unit_test(many_threads_share_tables_safely),
