@@ -143,19 +143,25 @@ static char *make_key(const jc_engine *e, const jc_tree *t, size_t *len)
     return key;
 }
 
-/* Copies what belongs to this program alone out of its typed tree. */
-static int take_parameters(jc_program *p, const jc_tree *t)
+/* Takes what belongs to this program alone out of its typed tree: the
+ * literal values (copied) and the column names (moved: the tree is freed
+ * next). Called after cache_get, whose builder copies the tree whole. One
+ * block holds the values and the name pointers. */
+static int take_parameters(jc_program *p, jc_tree *t)
 {
-    p->consts = mem_calloc(t->nconsts ? t->nconsts : 1, sizeof(uint64_t));
-    p->column_names = mem_calloc(t->ncolumns ? t->ncolumns : 1, sizeof(char *));
-    if (!p->consts || !p->column_names)
+    size_t bytes = (size_t)t->nconsts * sizeof(uint64_t) + (size_t)t->ncolumns * sizeof(char *);
+    uint64_t *block = mem_alloc(bytes ? bytes : 1);
+    if (!block)
         return -1;
-    p->ncolumns = t->ncolumns;
+    p->consts = block;
+    p->column_names = (char **)(block + t->nconsts);
     for (uint32_t i = 0; i < t->nconsts; i++)
         p->consts[i] = t->consts[i].value.bits;
-    for (uint32_t i = 0; i < t->ncolumns; i++)
-        if (!(p->column_names[i] = mem_strndup(t->columns[i].name, t->columns[i].len)))
-            return -1;
+    for (uint32_t i = 0; i < t->ncolumns; i++) {
+        p->column_names[i] = t->columns[i].name;
+        t->columns[i].name = NULL;
+    }
+    p->ncolumns = t->ncolumns;
     return 0;
 }
 
@@ -174,16 +180,21 @@ jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
     char *key = NULL;
     if (parse_expression(&t, expr, len, &e->limits, err) != 0)
         return NULL;
-    p = mem_calloc(1, sizeof *p);
-    if (!p || !(p->source = mem_strndup(expr, len)))
+    /* The program and a copy of its text (for explain) in one block. */
+    p = mem_alloc(sizeof *p + len + 1);
+    if (!p)
         goto oom;
+    memset(p, 0, sizeof *p);
+    p->source = (char *)(p + 1);
+    memcpy(p->source, expr, len);
+    p->source[len] = '\0';
     p->source_len = len;
     p->engine = e;
     if (typecheck_tree(&t, schema, ncols, &e->limits, err) != 0 ||
         fold_constants(&t, err) != 0)
         goto fail;
     size_t klen = 0;
-    if (!(key = make_key(e, &t, &klen)) || take_parameters(p, &t) != 0)
+    if (!(key = make_key(e, &t, &klen)))
         goto oom;
     build_ctx ctx = {e, &t};
     int hit = 0;
@@ -191,6 +202,8 @@ jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
     if (!p->entry)
         goto fail;
     p->code = cache_entry_value(p->entry);
+    if (take_parameters(p, &t) != 0)
+        goto oom;
     mem_free(key);
     tree_free(&t);
     return p;
@@ -211,11 +224,9 @@ void jc_program_free(jc_program *p)
         cache_release(p->engine->cache, p->entry);
     for (uint32_t i = 0; p->column_names && i < p->ncolumns; i++)
         mem_free(p->column_names[i]);
-    mem_free(p->column_names);
-    mem_free(p->consts);
+    mem_free(p->consts); /* and the name pointers, in the same block */
     mem_free(atomic_load(&p->canonical));
-    mem_free(p->source);
-    mem_free(p);
+    mem_free(p); /* and its source text */
 }
 
 jc_type jc_program_type(const jc_program *p)

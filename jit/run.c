@@ -121,6 +121,52 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
     return m;
 }
 
+/* Does an output of rows [begin, end) overlap a column the pass reads (the
+ * caller may run `a + 1` into a's own buffer)? Then no row may be computed
+ * twice. */
+static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
+                   size_t begin, size_t end)
+{
+    for (uint32_t k = 0; k < ps->nout; k++) {
+        uintptr_t o0 = (uintptr_t)io->outs[k];
+        uintptr_t o1 = o0 + (end - begin) * ps->out_size[k];
+        for (uint32_t u = 0; u < ps->ncols_used; u++) {
+            uint32_t s = ps->cols_used[u];
+            size_t es = code->col_type[s] == JC_BOOL ? 1 : 8;
+            uintptr_t c0 = (uintptr_t)io->cols[s] + begin * es;
+            uintptr_t c1 = (uintptr_t)io->cols[s] + end * es;
+            if (o0 < c1 && c0 < o1)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* Rows to skip from begin so that the most 8-byte streams (columns read,
+ * outputs) start vector-aligned; 0 when begin is as good as any. */
+static size_t align_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
+                          size_t begin)
+{
+    size_t L = code->lanes, vb = L * 8;
+    unsigned votes[JC_MAX_LANES] = {0};
+    for (uint32_t u = 0; u < ps->ncols_used; u++) {
+        uint32_t s = ps->cols_used[u];
+        uintptr_t at = (uintptr_t)io->cols[s] + begin * 8;
+        if (code->col_type[s] != JC_BOOL && at % 8 == 0)
+            votes[((vb - at % vb) % vb) / 8]++;
+    }
+    for (uint32_t k = 0; k < ps->nout; k++) {
+        uintptr_t at = (uintptr_t)io->outs[k];
+        if (ps->out_size[k] == 8 && at % 8 == 0)
+            votes[((vb - at % vb) % vb) / 8]++;
+    }
+    size_t best = 0;
+    for (size_t h = 1; h < L; h++)
+        if (votes[h] > votes[best])
+            best = h;
+    return votes[best] >= votes[0] + 2 ? best : 0;
+}
+
 uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
                  size_t begin, size_t end)
 {
@@ -139,16 +185,37 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
         c = (jc_ctx *)(((uintptr_t)heap + 63) & ~(uintptr_t)63);
     }
     c->fault = 0;
-    /* lanes is a power of two */
-    size_t nfull = (end - begin) & ~(size_t)(code->lanes - 1);
+    size_t L = code->lanes; /* a power of two */
     uint64_t mask = 0;
-    if (nfull) {
-        fill(c, ps, io->cols, io->outs, io->scalars, begin, begin + nfull);
-        c->begin = (size_t)0 - nfull;
-        mask = call(code, ps, c);
+    int overlap = end - begin >= 2 * L && !aliased(code, ps, io, begin, end);
+    size_t m0 = begin;
+    if (overlap) {
+        /* Rows may be computed twice (same inputs, same bits): one vector
+         * at begin, then the loop from the row where most streams are
+         * vector-aligned, when that is more of them than at begin. */
+        size_t h = align_shift(code, ps, io, begin);
+        if (h) {
+            fill(c, ps, io->cols, io->outs, io->scalars, begin, begin + L);
+            c->begin = (size_t)0 - L;
+            mask |= call(code, ps, c);
+            m0 = begin + h;
+        }
     }
-    if (end - begin > nfull)
-        mask |= run_tail(code, ps, c, io, begin, begin + nfull, end - begin - nfull);
+    size_t nfull = (end - m0) & ~(L - 1);
+    if (nfull) {
+        fill(c, ps, io->cols, io->outs, io->scalars, begin, m0 + nfull);
+        c->begin = (size_t)0 - nfull;
+        mask |= call(code, ps, c);
+    }
+    size_t rest = end - m0 - nfull;
+    if (rest && overlap) {
+        /* the last vector again, ending at end */
+        fill(c, ps, io->cols, io->outs, io->scalars, begin, end);
+        c->begin = (size_t)0 - L;
+        mask |= call(code, ps, c);
+    } else if (rest) {
+        mask |= run_tail(code, ps, c, io, begin, m0 + nfull, rest);
+    }
     if (heap)
         mem_free(heap);
     return mask;

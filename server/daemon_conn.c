@@ -14,6 +14,7 @@
  * its newline) plus one read; reading stops while a request runs on a
  * worker and while more than OUT_HIGH bytes of answers are unsent.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,6 +109,11 @@ static void server_maybe_done(server *srv)
         uv_close((uv_handle_t *)&srv->sigint, NULL);
         uv_close((uv_handle_t *)&srv->sigterm, NULL);
         uv_close((uv_handle_t *)&srv->sweep, NULL);
+        /* closing the watchers restored the default action; another stop
+         * signal during the last clean-up must not turn exit 0 into a
+         * death by signal */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGTERM, SIG_IGN);
     }
 }
 
