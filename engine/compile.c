@@ -199,6 +199,7 @@ jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
     build_ctx ctx = {e, &t};
     int hit = 0;
     p->entry = cache_get(e->cache, key, klen, build_compiled, &ctx, &hit, err);
+    p->cached = hit;
     if (!p->entry)
         goto fail;
     p->code = cache_entry_value(p->entry);
@@ -244,6 +245,8 @@ int jc_program_is_column(const jc_program *p)
 /* Made on first use, not on every compile: printing floats shortest is a
  * large part of a compile's cost, and few callers ask. Threads racing here
  * both print; one wins, the other frees its copy. */
+int jc_program_cached(const jc_program *p) { return p->cached; }
+
 const char *jc_program_canonical(const jc_program *p)
 {
     jc_program *mp = (jc_program *)p;

@@ -72,6 +72,7 @@ struct jc_program {
     uint64_t *consts;    /* this expression's literal values, by slot */
     char **column_names; /* by slot */
     uint32_t ncolumns;
+    int cached;          /* this compile was a cache hit */
     char *source;        /* the expression as given, for explain */
     size_t source_len;
     _Atomic(char *) canonical; /* CANON_TEXT of the parse tree, made lazily */

@@ -6,6 +6,7 @@
  * dense copies and runs the program over those; errors are mapped back to
  * the caller's row numbers, so a row is always a row of the caller's data.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/engine.h"
@@ -78,6 +79,23 @@ static int check_args(const jc_program *p, const jc_column *cols, size_t ncols,
     return 0;
 }
 
+/* An error found over gathered rows names the gathered position; say the
+ * caller's row instead, in the field and in the words ("at row N"). */
+static void map_error_row(jc_error *err, const size_t *indices, size_t nsel)
+{
+    if (!err || err->row < 0 || (size_t)err->row >= nsel)
+        return;
+    char old[32], *at;
+    snprintf(old, sizeof old, "at row %lld", (long long)err->row);
+    err->row = (int64_t)indices[err->row];
+    if ((at = strstr(err->message, old)) != NULL) {
+        char rest[JC_ERROR_MESSAGE_SIZE];
+        snprintf(rest, sizeof rest, "%s", at + strlen(old));
+        snprintf(at, sizeof err->message - (size_t)(at - err->message), "at row %lld%s",
+                 (long long)err->row, rest);
+    }
+}
+
 /* Columns bound on the stack; more allocate. */
 #define INLINE_COLUMNS 16
 
@@ -135,8 +153,8 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
     }
     rc = run_compiled(p->engine, p->code, p->consts, ptrs, indices ? nsel : nrows, into,
                       out, err);
-    if (rc != 0 && indices && err && err->row >= 0 && (size_t)err->row < nsel)
-        err->row = (int64_t)indices[err->row];
+    if (rc != 0 && indices)
+        map_error_row(err, indices, nsel);
 done:
     for (uint32_t s = 0; gathered && s < n; s++)
         mem_free(gathered[s]);

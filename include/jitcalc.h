@@ -120,7 +120,7 @@ void jc_engine_free(jc_engine *engine); /* programs must be freed first */
  * Returns a new program owned by the caller, or NULL with err filled. */
 jc_program *jc_compile(jc_engine *engine, const char *expr, size_t len,
                        const jc_column *schema, size_t ncols, jc_error *err);
-void jc_program_free(jc_program *program);
+void jc_program_free(jc_program *program); /* NULL is fine */
 
 /* A result. For a column result, values holds rows values of type (double,
  * int64_t or uint8_t), owned by the result. For a scalar, rows is 0, values
@@ -184,7 +184,11 @@ int jc_eval(jc_engine *engine, const char *expr, size_t len,
 /* What a program is. Pointers are borrowed and live as long as the program. */
 jc_type jc_program_type(const jc_program *program);
 int jc_program_is_column(const jc_program *program); /* 1 column, 0 scalar */
+/* The canonical, fully parenthesised text (made on first call; NULL only
+ * when out of memory). */
 const char *jc_program_canonical(const jc_program *program);
+/* 1 when this compile found the expression's code in the engine's cache. */
+int jc_program_cached(const jc_program *program);
 size_t jc_program_column_count(const jc_program *program);
 const char *jc_program_column_name(const jc_program *program, size_t i);
 jc_type jc_program_column_type(const jc_program *program, size_t i);

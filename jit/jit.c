@@ -98,7 +98,7 @@ typedef struct emit_ctx {
 } emit_ctx;
 
 #define ALIGN_PASS 16u
-#define ALIGN_LOOP 64u
+#define ALIGN_LOOP 16u
 
 /* Lays out (and, when e->w is set, writes) one pass's chain at *pos.
  * Returns 0, or -1 if a hole cannot be patched. */

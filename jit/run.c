@@ -17,6 +17,12 @@
 
 typedef uint64_t (*entry_fn)(jc_ctx *c);
 
+/* Runs of at least this many rows start with one vector at their first
+ * row and then loop from the row where most streams are vector-aligned
+ * (split loads and stores cost about twice as much): below it, the choice
+ * costs more than it can save. */
+#define ALIGN_MIN_ROWS 4096
+
 /* Vectors of tail scratch kept on the stack (one per column read and per
  * output); more go to the heap. */
 #define TAIL_STACK_VECTORS 32
@@ -147,18 +153,19 @@ static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *
 static size_t align_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
                           size_t begin)
 {
-    size_t L = code->lanes, vb = L * 8;
+    size_t L = code->lanes;
+    uintptr_t vmask = L * 8 - 1; /* vector bytes: a power of two */
     unsigned votes[JC_MAX_LANES] = {0};
     for (uint32_t u = 0; u < ps->ncols_used; u++) {
         uint32_t s = ps->cols_used[u];
         uintptr_t at = (uintptr_t)io->cols[s] + begin * 8;
         if (code->col_type[s] != JC_BOOL && at % 8 == 0)
-            votes[((vb - at % vb) % vb) / 8]++;
+            votes[((0 - at) & vmask) / 8]++;
     }
     for (uint32_t k = 0; k < ps->nout; k++) {
         uintptr_t at = (uintptr_t)io->outs[k];
         if (ps->out_size[k] == 8 && at % 8 == 0)
-            votes[((vb - at % vb) % vb) / 8]++;
+            votes[((0 - at) & vmask) / 8]++;
     }
     size_t best = 0;
     for (size_t h = 1; h < L; h++)
@@ -186,13 +193,14 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
     }
     c->fault = 0;
     size_t L = code->lanes; /* a power of two */
+    size_t n = end - begin;
     uint64_t mask = 0;
-    int overlap = end - begin >= 2 * L && !aliased(code, ps, io, begin, end);
+    int overlap = -1; /* may rows be computed twice? -1: not asked yet */
     size_t m0 = begin;
-    if (overlap) {
+    if (n >= ALIGN_MIN_ROWS && (overlap = !aliased(code, ps, io, begin, end))) {
         /* Rows may be computed twice (same inputs, same bits): one vector
          * at begin, then the loop from the row where most streams are
-         * vector-aligned, when that is more of them than at begin. */
+         * vector-aligned, when that is two more of them than at begin. */
         size_t h = align_shift(code, ps, io, begin);
         if (h) {
             fill(c, ps, io->cols, io->outs, io->scalars, begin, begin + L);
@@ -208,8 +216,8 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
         mask |= call(code, ps, c);
     }
     size_t rest = end - m0 - nfull;
-    if (rest && overlap) {
-        /* the last vector again, ending at end */
+    if (rest && n >= L && (overlap >= 0 ? overlap : !aliased(code, ps, io, begin, end))) {
+        /* the last vector again, ending at end: no scratch copies */
         fill(c, ps, io->cols, io->outs, io->scalars, begin, end);
         c->begin = (size_t)0 - L;
         mask |= call(code, ps, c);

@@ -13,15 +13,8 @@ jc_program *service_compile(jc_service *svc, const char *expr, size_t len,
                             const jc_column *schema, size_t n, int *cached,
                             jc_error *err)
 {
-    /* The API does not say whether jc_compile hit the cache; the engine's
-     * counters do. Exact unless another thread compiles at the same moment;
-     * then a concurrent miss makes this read "not cached". */
-    jc_stats before, after;
-    jc_engine_stats(svc->engine, &before);
     jc_program *p = jc_compile(svc->engine, expr, len, schema, n, err);
-    jc_engine_stats(svc->engine, &after);
-    *cached = p && after.cache_hits > before.cache_hits &&
-              after.cache_misses == before.cache_misses;
+    *cached = p && jc_program_cached(p);
     return p;
 }
 

@@ -131,6 +131,8 @@ static void filter_then_selected_run_reports_the_callers_row(void **state)
     assert_int_equal(jc_run_selected(p, cols, 1, 4, sel.indices, sel.count, &r, &err), -1);
     assert_int_equal(err.code, JC_DIVISION_BY_ZERO);
     assert_int_equal(err.row, 2);
+    assert_non_null(strstr(err.message, "at row 2"));
+    assert_null(strstr(err.message, "at row 1"));
     jc_selection_free(&sel);
     jc_program_free(where);
     jc_program_free(p);
@@ -205,11 +207,13 @@ static void literals_share_one_cache_entry(void **state)
     jc_stats before, after;
     jc_engine_stats(engine, &before);
     jc_program *p1 = jc_compile(engine, "price > 100", JC_NUL_TERMINATED, cols, 1, &err);
+    assert_false(jc_program_cached(p1));
     jc_program *p2 = jc_compile(engine, "PRICE > 250", JC_NUL_TERMINATED, cols, 1, &err);
     assert_non_null(p1);
     assert_null(p2); /* columns are case-sensitive */
     p2 = jc_compile(engine, "(price)>250.0", JC_NUL_TERMINATED, cols, 1, &err);
     assert_non_null(p2);
+    assert_true(jc_program_cached(p2));
     jc_engine_stats(engine, &after);
     assert_int_equal(after.cache_misses - before.cache_misses, 1);
     assert_int_equal(after.cache_hits - before.cache_hits, 1);
