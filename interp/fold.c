@@ -2,15 +2,30 @@
  * fold.c — constant folding of a typed tree (fold_constants, interp.h).
  *
  * Three linear passes over the post-order array, no recursion:
- *  1. up (kids first): each node either stays, becomes a constant (all its
+ *  1. up (kids first): each node stays, becomes a constant (all its
  *     operands constant and it evaluates without a fault), or forwards to
- *     another node (if/and/or with a constant condition: the taken branch);
+ *     another node (if/and/or with a constant condition: the taken branch).
+ *     On the way it checks whether the tree is already what steps 2 and 3
+ *     would make of it: nothing folds, every node is used, constants and
+ *     columns are numbered as step 3 numbers them, kid lists are packed in
+ *     node order. Then it returns at once, the tree and its plan untouched
+ *     (most expressions: `a + b`, a sum of columns and decimals);
  *  2. down (parents first): which nodes the root still reaches;
- *  3. up: the reached nodes are copied into fresh arrays, in the same
- *     order, so the result is again a post-order tree with operands left
- *     to right; constants get slots in post-order, columns in first-use
- *     order.
+ *  3. up: the reached nodes, their kid lists and their constants are packed
+ *     in place, in the same order, so the result is again a post-order tree
+ *     with operands left to right; constants get slots in post-order,
+ *     columns in first-use order.
  * Then tree_plan_passes recomputes aggregates and passes.
+ *
+ * Packing in place is safe because nothing is written before it is read:
+ * node i goes to an index <= i, its constant to a slot <= the number of
+ * constants before it, and (when kid lists are in node order, as the type
+ * checker lays them out) its kid list to a position <= where it was. The
+ * only allocations (the scratch table for a large tree; a kid array when
+ * kid lists are out of order; a larger constant array when constants are
+ * shared) come before the first write, so out of memory leaves the tree as
+ * it was. tree_plan_passes cannot fail afterwards: folding never adds an
+ * aggregate, a pass or a pass output, and it keeps arrays large enough.
  */
 #include <string.h>
 
@@ -20,64 +35,115 @@
 #include "util/error.h"
 #include "util/mem.h"
 
-enum { KEEP = 0, FOLDED = 1, FORWARD = 2 };
+enum { KEEP = 0, CONSTANT = 1, FORWARD = 2 };
 
-typedef struct fold_state {
-    uint8_t *how;     /* KEEP / FOLDED / FORWARD */
-    uint8_t *isconst; /* the node's value is a known constant */
-    uint8_t *live;
-    uint8_t *rowwise; /* a column outside every aggregate in the subtree */
-    uint32_t *rep;    /* the node standing for this one's value */
-    uint32_t *newidx;
-    jc_value *val;    /* value when isconst */
-} fold_state;
+/* What the passes know about node i; row i also holds column slot i's new
+ * slot (the table has max(nodes, columns) rows). */
+typedef struct fold_row {
+    jc_value val;    /* the value, when how == CONSTANT */
+    uint32_t rep;    /* the node carrying this one's value: itself, or
+                        the taken branch when FORWARD (never a FORWARD) */
+    uint32_t newidx; /* step 3: its index in the packed tree */
+    uint32_t newcol; /* column slot i's new slot, UINT32_MAX if dropped */
+    uint8_t how;     /* KEEP, CONSTANT (a CONST or folded), FORWARD */
+    uint8_t rowwise; /* a column outside every aggregate in the subtree */
+    uint8_t parented; /* some node has it as a kid */
+    uint8_t live;     /* step 2: the root reaches it */
+} fold_row;
 
-static void fold_state_free(fold_state *s)
+/* What step 1 learns about the tree as a whole. */
+typedef struct fold_scan {
+    uint32_t nconsts;  /* CONST nodes so far */
+    uint32_t ncolumns; /* distinct columns so far */
+    uint32_t nargs;    /* kid entries so far */
+    uint32_t args_end; /* end of the last kid list */
+    uint32_t nparented;
+    int changed;   /* some node folds or forwards */
+    int renumber;  /* constant slots, columns or kid lists not as step 3
+                      leaves them */
+    int unordered; /* a kid list starts before the previous one ends */
+} fold_scan;
+
+/* Scratch for up to this many nodes lives on the stack (3 KiB); E7, a
+ * degree-10 polynomial, has 47. */
+#define SMALL_TREE 128
+
+/* op -> kind letter (tree.h), here rather than op_kind()'s call per node */
+static const char kind_of[OP_COUNT_] = {
+#define JC_OP_KIND(name, text, kind) [OP_##name] = kind,
+    JC_OPS(JC_OP_KIND)
+#undef JC_OP_KIND
+};
+
+static int is_constant(const fold_row *fr, uint32_t n)
 {
-    mem_free(s->how);
-    mem_free(s->isconst);
-    mem_free(s->live);
-    mem_free(s->rowwise);
-    mem_free(s->rep);
-    mem_free(s->newidx);
-    mem_free(s->val);
+    return fr[fr[n].rep].how == CONSTANT;
 }
 
-/* Pass 1 for node i (its kids already decided). Returns -1 on a malformed tree. */
-static int decide(const jc_tree *t, fold_state *s, uint32_t i)
+/* Step 1 for node i, its kids already decided. Returns -1 on a malformed
+ * tree. */
+static int decide(const jc_tree *t, fold_row *fr, fold_scan *sc, uint32_t i)
 {
     const jc_node *nd = &t->nodes[i];
     jc_op op = (jc_op)nd->op;
-    s->rep[i] = i;
-    s->how[i] = KEEP;
-    s->isconst[i] = 0;
-    if (nd->nargs > 3 || op >= OP_COUNT_)
+    fold_row *r = &fr[i];
+    r->rep = i;
+    r->how = KEEP;
+    r->parented = 0;
+    r->live = 0;
+    if (op >= OP_COUNT_ || nd->nargs > 3 ||
+        (nd->nargs && (nd->first_arg > t->nargs || nd->nargs > t->nargs - nd->first_arg)))
         return -1;
     uint32_t kid[3];
     for (uint32_t k = 0; k < nd->nargs; k++) {
         kid[k] = tree_kid(t, i, k);
         if (kid[k] >= i)
             return -1;
+        if (!fr[kid[k]].parented) {
+            fr[kid[k]].parented = 1;
+            sc->nparented++;
+        }
     }
-    s->rowwise[i] = op == OP_COLUMN;
-    if (op_kind(op) != 'a')
+    if (nd->first_arg != sc->nargs)
+        sc->renumber = 1;
+    sc->nargs += nd->nargs;
+    if (nd->nargs) {
+        if (nd->first_arg < sc->args_end)
+            sc->unordered = 1;
+        sc->args_end = nd->first_arg + nd->nargs;
+    }
+
+    char kind = kind_of[op];
+    r->rowwise = op == OP_COLUMN;
+    if (kind != 'a')
         for (uint32_t k = 0; k < nd->nargs; k++)
-            s->rowwise[i] |= s->rowwise[kid[k]];
+            r->rowwise |= fr[kid[k]].rowwise;
     if (op == OP_CONST) {
         if (nd->slot >= t->nconsts)
             return -1;
-        s->isconst[i] = 1;
-        s->val[i] = t->consts[nd->slot].value;
+        if (nd->slot != sc->nconsts || t->consts[nd->slot].type != nd->type)
+            sc->renumber = 1;
+        sc->nconsts++;
+        r->how = CONSTANT;
+        r->val = t->consts[nd->slot].value;
         return 0;
     }
-    char kind = op_kind(op);
+    if (op == OP_COLUMN) {
+        if (nd->slot >= t->ncolumns)
+            return -1;
+        if (nd->slot == sc->ncolumns)
+            sc->ncolumns++; /* first use */
+        else if (nd->slot > sc->ncolumns)
+            sc->renumber = 1;
+        return 0;
+    }
     if (kind == 'l' || kind == 'a' || nd->nargs == 0)
         return 0;
 
     uint32_t target = UINT32_MAX; /* forward to this node */
     int decided = 0, value = 0;   /* or fold to this bool */
-    if ((op == OP_IF || op == OP_AND || op == OP_OR) && s->isconst[kid[0]]) {
-        int c = s->val[kid[0]].i != 0;
+    if ((op == OP_IF || op == OP_AND || op == OP_OR) && is_constant(fr, kid[0])) {
+        int c = fr[fr[kid[0]].rep].val.i != 0;
         if (op == OP_IF)
             target = c ? kid[1] : kid[2];
         else if (op == OP_AND)
@@ -88,41 +154,63 @@ static int decide(const jc_tree *t, fold_state *s, uint32_t i)
     /* Folding must not change the result's shape: a row-wise if/and/or
      * (it reads a column) only becomes a row-wise branch, never a
      * constant, so `if(true, 1, a)` stays a column of 1s. */
-    if (s->rowwise[i] && (decided || (target != UINT32_MAX && !s->rowwise[s->rep[target]]))) {
+    if (r->rowwise && (decided || (target != UINT32_MAX && !fr[fr[target].rep].rowwise))) {
         target = UINT32_MAX;
         decided = 0;
     }
     if (target != UINT32_MAX) {
-        uint32_t r = s->rep[target];
-        s->how[i] = FORWARD;
-        s->rep[i] = r;
-        s->isconst[i] = s->isconst[r];
-        s->val[i] = s->val[r];
+        r->how = FORWARD;
+        r->rep = fr[target].rep;
+        sc->changed = 1;
         return 0;
     }
     if (decided) {
-        s->how[i] = FOLDED;
-        s->isconst[i] = 1;
-        s->val[i].bits = 0;
-        s->val[i].i = value;
+        r->how = CONSTANT;
+        r->val.bits = 0;
+        r->val.i = value;
+        sc->changed = 1;
         return 0;
     }
     jc_value args[3];
     for (uint32_t k = 0; k < nd->nargs; k++) {
-        if (!s->isconst[kid[k]])
+        if (!is_constant(fr, kid[k]))
             return 0;
-        args[k] = s->val[kid[k]];
+        args[k] = fr[fr[kid[k]].rep].val;
     }
     jc_type ktype = (jc_type)t->nodes[kid[0]].type;
-    jc_value r = {0};
-    if (eval_op(op, (jc_type)nd->type, ktype, args, &r) != JC_OK)
+    jc_value v = {0};
+    if (eval_op(op, (jc_type)nd->type, ktype, args, &v) != JC_OK)
         return 0; /* a fault stays, to fault at run time */
     if (nd->type == JC_BOOL)
-        r.bits = r.i != 0;
-    s->how[i] = FOLDED;
-    s->isconst[i] = 1;
-    s->val[i] = r;
+        v.bits = v.i != 0;
+    r->how = CONSTANT;
+    r->val = v;
+    sc->changed = 1;
     return 0;
+}
+
+/* Step 3's column renumbering, applied to t->columns: the dropped columns
+ * lose their names and go after the kept ones, which makes newcol a
+ * permutation, applied in place by following its cycles. */
+static void move_columns(jc_tree *t, fold_row *fr, uint32_t nkept)
+{
+    uint32_t next = nkept;
+    for (uint32_t c = 0; c < t->ncolumns; c++)
+        if (fr[c].newcol == UINT32_MAX) {
+            mem_free(t->columns[c].name);
+            t->columns[c].name = NULL;
+            fr[c].newcol = next++;
+        }
+    for (uint32_t c = 0; c < t->ncolumns; c++)
+        while (fr[c].newcol != c) {
+            uint32_t d = fr[c].newcol;
+            jc_colref col = t->columns[c];
+            t->columns[c] = t->columns[d];
+            t->columns[d] = col;
+            fr[c].newcol = fr[d].newcol;
+            fr[d].newcol = d;
+        }
+    t->ncolumns = nkept;
 }
 
 int fold_constants(jc_tree *t, jc_error *err)
@@ -130,128 +218,107 @@ int fold_constants(jc_tree *t, jc_error *err)
     uint32_t n = t->nnodes;
     if (n == 0 || t->root >= n)
         return error_set(err, JC_INTERNAL, 0, -1, "fold_constants: empty tree");
-    fold_state s = {0};
-    jc_node *nodes = NULL;
-    uint32_t *args = NULL, *colmap = NULL;
-    jc_const *consts = NULL;
-    jc_colref *columns = NULL;
-    s.how = mem_alloc(n);
-    s.isconst = mem_alloc(n);
-    s.live = mem_calloc(n, 1);
-    s.rowwise = mem_alloc(n);
-    s.rep = mem_alloc((size_t)n * sizeof *s.rep);
-    s.newidx = mem_alloc((size_t)n * sizeof *s.newidx);
-    s.val = mem_alloc((size_t)n * sizeof *s.val);
-    colmap = mem_alloc(((size_t)t->ncolumns + 1) * sizeof *colmap);
-    if (!s.how || !s.isconst || !s.live || !s.rowwise || !s.rep || !s.newidx || !s.val ||
-        !colmap)
+    size_t rows = n > t->ncolumns ? n : t->ncolumns;
+    fold_row small[SMALL_TREE], *fr = small;
+    if (rows > SMALL_TREE && !(fr = mem_alloc(rows * sizeof *fr)))
         goto oom;
 
     /* 1. decide, kids first */
-    for (uint32_t i = 0; i < n; i++) {
-        if (decide(t, &s, i) < 0) {
-            fold_state_free(&s);
-            mem_free(colmap);
-            return error_set(err, JC_INTERNAL, 0, -1, "fold_constants: malformed tree");
-        }
+    fold_scan sc = {0};
+    for (uint32_t i = 0; i < n; i++)
+        if (decide(t, fr, &sc, i) < 0)
+            goto malformed;
+    if (!sc.changed && !sc.renumber && sc.nparented == n - 1 && t->root == n - 1 &&
+        sc.nconsts == t->nconsts && sc.ncolumns == t->ncolumns && sc.nargs == t->nargs) {
+        if (fr != small)
+            mem_free(fr);
+        return 0;
     }
 
     /* 2. reachability, parents first */
-    s.live[s.rep[t->root]] = 1;
-    uint32_t nlive = 0, nlive_args = 0, nlive_consts = 0;
+    uint32_t root = fr[t->root].rep, nlive_args = 0, nlive_consts = 0;
+    fr[root].live = 1;
     for (uint32_t i = n; i-- > 0;) {
-        if (!s.live[i])
+        if (!fr[i].live)
             continue;
-        nlive++;
         const jc_node *nd = &t->nodes[i];
-        if (s.how[i] == FOLDED || nd->op == OP_CONST) {
+        if (fr[i].how == CONSTANT) {
             nlive_consts++;
             continue;
         }
         nlive_args += nd->nargs;
         for (uint32_t k = 0; k < nd->nargs; k++)
-            s.live[s.rep[tree_kid(t, i, k)]] = 1;
+            fr[fr[tree_kid(t, i, k)].rep].live = 1;
     }
 
-    /* 3. copy the reached nodes, in order */
-    nodes = mem_alloc((size_t)nlive * sizeof *nodes);
-    args = mem_alloc(((size_t)nlive_args + 1) * sizeof *args);
-    consts = mem_alloc(((size_t)nlive_consts + 1) * sizeof *consts);
-    columns = mem_calloc((size_t)t->ncolumns + 1, sizeof *columns);
-    if (!nodes || !args || !consts || !columns)
+    /* Every allocation before the first write. Kid lists out of node order
+     * could be overwritten before they are read: those go to a new array.
+     * A constant shared by several nodes can become several constants. */
+    uint32_t *args = t->args;
+    if (sc.unordered && !(args = mem_alloc(((size_t)nlive_args + 1) * sizeof *args)))
         goto oom;
+    if (nlive_consts > t->consts_cap) {
+        jc_const *consts = mem_realloc(t->consts, (size_t)nlive_consts * sizeof *consts);
+        if (!consts) {
+            if (args != t->args)
+                mem_free(args);
+            goto oom;
+        }
+        t->consts = consts; /* same contents, more room */
+        t->consts_cap = nlive_consts;
+    }
+
+    /* 3. pack the reached nodes in place, in order */
     for (uint32_t c = 0; c < t->ncolumns; c++)
-        colmap[c] = UINT32_MAX;
+        fr[c].newcol = UINT32_MAX;
+    jc_node *nodes = t->nodes;
+    const uint32_t *kids = t->args;
+    jc_const *consts = t->consts;
     uint32_t nn = 0, na = 0, nc = 0, ncol = 0;
     for (uint32_t i = 0; i < n; i++) {
-        if (!s.live[i])
+        if (!fr[i].live)
             continue;
-        const jc_node *nd = &t->nodes[i];
         jc_node *o = &nodes[nn];
-        *o = *nd;
-        if (s.how[i] == FOLDED || nd->op == OP_CONST) {
+        if (nn != i)
+            *o = nodes[i];
+        uint32_t first = o->first_arg;
+        o->first_arg = na;
+        if (fr[i].how == CONSTANT) {
+            consts[nc] = (jc_const){.value = fr[i].val, .type = o->type};
             o->op = OP_CONST;
             o->nargs = 0;
-            o->first_arg = na;
-            o->slot = nc;
-            consts[nc].value = s.val[i];
-            consts[nc].type = nd->type;
-            nc++;
+            o->slot = nc++;
         } else {
-            o->first_arg = na;
-            for (uint32_t k = 0; k < nd->nargs; k++)
-                args[na++] = s.newidx[s.rep[tree_kid(t, i, k)]];
-            if (nd->op == OP_COLUMN) {
-                if (nd->slot >= t->ncolumns)
-                    goto malformed;
-                if (colmap[nd->slot] == UINT32_MAX) {
-                    colmap[nd->slot] = ncol;
-                    columns[ncol++] = t->columns[nd->slot];
-                }
-                o->slot = colmap[nd->slot];
+            for (uint32_t k = 0; k < o->nargs; k++)
+                args[na++] = fr[fr[kids[first + k]].rep].newidx;
+            if (o->op == OP_COLUMN) {
+                if (fr[o->slot].newcol == UINT32_MAX)
+                    fr[o->slot].newcol = ncol++;
+                o->slot = fr[o->slot].newcol;
             }
         }
-        s.newidx[i] = nn++;
+        fr[i].newidx = nn++;
     }
-
-    /* swap in; names of dropped columns go, the others moved */
-    for (uint32_t c = 0; c < t->ncolumns; c++)
-        if (colmap[c] == UINT32_MAX)
-            mem_free(t->columns[c].name);
-    mem_free(t->nodes);
-    mem_free(t->args);
-    mem_free(t->consts);
-    mem_free(t->columns);
-    t->root = s.newidx[s.rep[t->root]];
-    t->nodes = nodes;
-    t->nnodes = t->nodes_cap = nn;
-    t->args = args;
+    move_columns(t, fr, ncol);
+    if (args != t->args) {
+        mem_free(t->args);
+        t->args = args;
+        t->args_cap = nlive_args + 1;
+    }
+    t->root = fr[root].newidx;
+    t->nnodes = nn;
     t->nargs = na;
-    t->args_cap = nlive_args + 1;
-    t->consts = consts;
     t->nconsts = nc;
-    t->consts_cap = nlive_consts + 1;
-    t->columns_cap = t->ncolumns + 1; /* what `columns` was allocated for */
-    t->columns = columns;
-    t->ncolumns = ncol;
-    fold_state_free(&s);
-    mem_free(colmap);
+    if (fr != small)
+        mem_free(fr);
     return tree_plan_passes(t, err);
 
 malformed:
-    fold_state_free(&s);
-    mem_free(colmap);
-    mem_free(nodes);
-    mem_free(args);
-    mem_free(consts);
-    mem_free(columns);
+    if (fr != small)
+        mem_free(fr);
     return error_set(err, JC_INTERNAL, 0, -1, "fold_constants: malformed tree");
 oom:
-    fold_state_free(&s);
-    mem_free(colmap);
-    mem_free(nodes);
-    mem_free(args);
-    mem_free(consts);
-    mem_free(columns);
+    if (fr != small)
+        mem_free(fr);
     return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory folding constants");
 }

@@ -1,4 +1,5 @@
-/* mathfn.c — scalar SLEEF calls and the choice of the widest vector set. */
+/* mathfn.c — scalar SLEEF calls and the choice of the widest vector set
+ * (the repairs are in mathfn_repair.c). */
 #include "interp/mathfn.h"
 
 #include <sleef.h>
@@ -47,24 +48,6 @@ const char *mathfn_name(enum mathfn_id id)
         [MF_HYPOT] = "hypot",
     };
     return (unsigned)id < MF_COUNT ? names[id] : "?";
-}
-
-double mathfn_repaired(enum mathfn_id id, double x, double y)
-{
-    switch (id) {
-    case MF_LOG1P:
-        return Sleef_cinz_logd1_u10purec(x);
-    case MF_SINH:
-    case MF_COSH: {
-        double e = Sleef_cinz_expd1_u10purec(__builtin_fabs(x) - MF_SHIFT_HI);
-        double c = (e - e * MF_SHIFT_LO) * 0x1p63;
-        return id == MF_SINH && x < 0 ? -c : c;
-    }
-    case MF_HYPOT:
-        return Sleef_cinz_hypotd1_u05purec(x * 0x1p600, y * 0x1p600) * 0x1p-600;
-    default:
-        return __builtin_nan("");
-    }
 }
 
 static double sleef1(enum mathfn_id id, double x)

@@ -16,6 +16,7 @@
 #define JC_INTERP_MATHFN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "parser/tree.h"
 
@@ -32,34 +33,89 @@ enum mathfn_id {
 #define MF_NBINARY (MF_COUNT - MF_NUNARY)
 
 /*
- * Repairs. SLEEF 3.5.1 is wrong in three corners; there the language
- * defines the function by another construction from SLEEF's own exact-width
- * parts (so every width still gives the same bits). The JIT must apply the
- * same repairs, lane by lane, wherever mathfn_needs_repair() is true:
- *  - log1p(x), x > 1e307: SLEEF returns +Inf. Defined as log(x) (the two
- *    differ by less than 1e-307 relatively).
- *  - sinh(x), cosh(x), |x| > MF_LN_DBL_MAX (= ln(DBL_MAX), 709.78...):
- *    SLEEF overflows to Inf although the result is finite up to 710.47...
- *    Defined as s * c * 2^63, where a = |x|, E = exp(a - MF_SHIFT_HI)
- *    (a - MF_SHIFT_HI is exact), c = E - E * MF_SHIFT_LO (one rounding),
- *    s = sign of x for sinh and 1 for cosh; MF_SHIFT_HI + MF_SHIFT_LO =
- *    64 ln 2, and e^-a is below the last bit.
+ * Repairs. SLEEF 3.5.1 is more than 1 ulp off (or overflows early, or
+ * loses a zero's sign) in a few corners. There the language defines the
+ * function by another construction, listed here, computed by the scalar
+ * mathfn_repaired() whatever the width, so every path still gives the same
+ * bits. Each is within 1 ulp of the exact value (most are correctly
+ * rounded). The JIT applies the same repairs lane by lane: its stencils
+ * select with a vector form of the cheap test (ops/stencils.c, NEED_*), and
+ * the lane helper then asks mathfn_needs_repair() (jit/lanes.c), so the
+ * vector test must select every lane the scalar one does.
+ *  - exp(x), MF_EXP_BIG < x <= MF_LN_DBL_MAX: SLEEF returns +Inf although
+ *    the result is finite. Defined as 2^1024 (1 + expm1(t)), with t =
+ *    (x - MF_LN_DBL_MAX) - MF_LN2_1024_LO = x - 1024 ln 2 to 2^-68
+ *    (|t| < 2^-15; the first subtraction is exact). The one rounding of
+ *    1 + expm1(t) is 0.5 ulp; expm1's own error (1 ulp of a value below
+ *    2^-15) and t's are below 2^-12 ulp of the result: <= 0.5002 ulp.
+ *  - pow(x, y), |y| * mf_log2_bound(x) >= MF_POW_BOUND and then
+ *    mathfn_pow_near_overflow(x, y): SLEEF returns ±Inf when y log2|x| is
+ *    in (1023.9999975, 1024), where the result is finite. Defined as the
+ *    correctly rounded value (MPFR) wherever SLEEF's log2 puts y log2|x|
+ *    in [1024 - 2^-17, 1024 + 2^-30]: a superset of that gap (the
+ *    estimate is good to 2^-41), x finite and nonzero, y finite, and x > 0
+ *    or y an integer.
+ *  - sinh(x), cosh(x), MF_LN_DBL_MAX < |x| < MF_SINH_BIG: SLEEF overflows
+ *    to ±Inf although the result is finite up to 710.4758600739439.
+ *    Defined as the correctly rounded value (MPFR).
+ *  - atan2(y, x), |y| * 2^1000 < x (the product is exact) and y != 0:
+ *    SLEEF is up to 1.7 ulp off near and below DBL_MIN. Defined as y / x:
+ *    atan(z) = z (1 - z^2/3 + ...) and z^2 < 2^-2000, so the one rounding
+ *    of y / x is within 0.5 ulp (plus nothing measurable). For x < 0 the
+ *    result is ±pi rounded and SLEEF gets it right.
+ *  - tan(x), log1p(x), 0 < |x| < MF_TINY: SLEEF returns +0 for -2^-1074.
+ *    Defined as x, which is correctly rounded there: tan(x) - x and
+ *    x - log1p(x) are below x^2 < 2^-2042, far below half of 2^-1074.
+ *  - log1p(x), x > MF_LOG1P_BIG: SLEEF returns +Inf. Defined as log(x)
+ *    (the two differ by less than 1e-307 relatively).
  *  - hypot(x, y), |x| and |y| both < 2^-1000: SLEEF loses up to 2 ulp on
  *    subnormal results. Defined as hypot(x * 2^600, y * 2^600) * 2^-600.
+ * Why MPFR for pow, sinh and cosh: there the result needs e^u for u up to
+ * ln 2 (sinh, cosh) or y ln|x| to 2^-60 (pow), and every construction from
+ * SLEEF's 1-ulp parts adds a rounding on top of an error that may already
+ * be 1 ulp. MPFR (a run-time dependency of libjitcalc) gives the correct
+ * rounding outright, on the stack (MPFR_DECL_INIT), only for these inputs.
  */
 #define MF_LOG1P_BIG 1e307
-#define MF_LN_DBL_MAX 0x1.62e42fefa39efp+9
-#define MF_SHIFT_HI 0x1.62e42fefa3a00p+5  /* 64 ln 2 to 40 bits */
-#define MF_SHIFT_LO -0x1.0ca86c3898d00p-43 /* 64 ln 2 - MF_SHIFT_HI */
+#define MF_TINY 0x1p-1021
+#define MF_EXP_BIG 0x1.62e42fe102c83p+9 /* SLEEF's exp is +Inf above */
+#define MF_LN_DBL_MAX 0x1.62e42fefa39efp+9 /* ln(DBL_MAX) = 1024 ln 2, rounded */
+#define MF_LN2_1024_LO 0x1.abc9e3b39803fp-46 /* 1024 ln 2 - MF_LN_DBL_MAX */
+#define MF_SINH_BIG 711.0 /* sinh, cosh overflow from 710.4758600739439 */
+#define MF_ATAN2_SCALE 0x1p1000
+#define MF_POW_BOUND 1023.0
 #define MF_HYPOT_TINY 0x1p-1000
+
+/* An upper bound of |log2|x|| for finite x, from x's exponent field e
+ * alone: |e - 1023| + 1, and 1075 for zeros and subnormals (e = 0). Every
+ * step is exact, so the vector form in ops/stencils.c gives the same. */
+static inline double mf_log2_bound(double x)
+{
+    uint64_t b;
+    __builtin_memcpy(&b, &x, sizeof b);
+    double e = (double)((b >> 52) & 0x7ff);
+    return e == 0 ? 1075.0 : __builtin_fabs(e - 1023.0) + 1.0;
+}
+
+/* pow's second test (only where the first holds): SLEEF's log2 puts
+ * y log2|x| near 1024 (see above). */
+int mathfn_pow_near_overflow(double x, double y);
 
 static inline int mathfn_needs_repair(enum mathfn_id id, double x, double y)
 {
+    double a = __builtin_fabs(x);
     switch (id) {
-    case MF_LOG1P: return x > MF_LOG1P_BIG;
-    case MF_SINH: case MF_COSH: return __builtin_fabs(x) > MF_LN_DBL_MAX;
+    case MF_EXP: return x > MF_EXP_BIG && x <= MF_LN_DBL_MAX;
+    case MF_POW:
+        return __builtin_fabs(y) * mf_log2_bound(x) >= MF_POW_BOUND &&
+               mathfn_pow_near_overflow(x, y);
+    case MF_SINH: case MF_COSH: return a > MF_LN_DBL_MAX && a < MF_SINH_BIG;
+    case MF_ATAN2: /* mathfn2(MF_ATAN2, y, x): here x is atan2's y */
+        return a * MF_ATAN2_SCALE < y && x != 0;
+    case MF_TAN: return a < MF_TINY && x != 0;
+    case MF_LOG1P: return x > MF_LOG1P_BIG || (a < MF_TINY && x != 0);
     case MF_HYPOT:
-        return __builtin_fabs(x) < MF_HYPOT_TINY && __builtin_fabs(y) < MF_HYPOT_TINY;
+        return a < MF_HYPOT_TINY && __builtin_fabs(y) < MF_HYPOT_TINY;
     default: return 0;
     }
 }

@@ -9,20 +9,57 @@
  *   MF_ISA          its name as a string
  * One source for every width, so the sets cannot differ except in width.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "interp/mathfn.h"
 
+/* The vector types and helpers interp/mathfn_need.h asks for, in GCC's
+ * generic vectors of this width (a repair test is a few lane operations). */
+typedef double V __attribute__((vector_size(MF_LANES * 8)));
+typedef int64_t VI __attribute__((vector_size(MF_LANES * 8)));
+typedef uint64_t VU __attribute__((vector_size(MF_LANES * 8)));
+static inline V splat(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (V)((VU){0} + u);
+}
+static inline V vabs(V x) { return (V)((VU)x & 0x7fffffffffffffffull); }
+static inline V blend(VI m, V a, V b) { return (V)((m & (VI)a) | (~m & (VI)b)); }
+static inline V vload(const double *p)
+{
+    V v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline int any_lane(VI m)
+{
+    int64_t l[MF_LANES], o = 0;
+    memcpy(l, &m, sizeof l);
+    for (int k = 0; k < MF_LANES; k++)
+        o |= l[k];
+    return o != 0;
+}
+#include "interp/mathfn_need.h"
+
 /* Whole vectors in place; the last partial vector through a padded copy
  * (lanes are independent, so the padding never changes a result). Then
- * the lanes SLEEF gets wrong are repaired (mathfn.h); `fix` is a
- * mathfn_id, or -1 for a function that needs none. */
-#define MF_UNARY(name, f, u, fix)                                          \
+ * the lanes SLEEF gets wrong are repaired (mathfn.h): the vector test
+ * NEED (mathfn_need.h) over the whole vectors says whether any lane may
+ * need it; if so, and on the partial vector, the scalar test decides.
+ * `fix` is a mathfn_id, or -1 (and NEED_NONE) for a function that needs
+ * none. */
+#define MF_UNARY(name, f, u, NEED, fix)                                    \
     static void mf_##name(double *r, const double *x, size_t n)            \
     {                                                                      \
         size_t i = 0;                                                      \
-        for (; i + MF_LANES <= n; i += MF_LANES)                           \
+        VI any = {0};                                                      \
+        for (; i + MF_LANES <= n; i += MF_LANES) {                         \
             MF_STORE(r + i, MF_FN(f, u)(MF_LOAD(x + i)));                  \
+            any |= NEED(vload(x + i));                                     \
+        }                                                                  \
+        size_t whole = i;                                                  \
         if (i < n) {                                                       \
             double tx[MF_LANES] = {0}, tr[MF_LANES];                       \
             memcpy(tx, x + i, (n - i) * sizeof *x);                        \
@@ -30,18 +67,22 @@
             memcpy(r + i, tr, (n - i) * sizeof *r);                        \
         }                                                                  \
         if ((fix) >= 0)                                                    \
-            for (i = 0; i < n; i++)                                        \
+            for (i = any_lane(any) ? 0 : whole; i < n; i++)                \
                 if (mathfn_needs_repair((fix), x[i], 0))                   \
                     r[i] = mathfn_repaired((fix), x[i], 0);                \
     }
 
-#define MF_BINARY(name, f, u, fix)                                              \
+#define MF_BINARY(name, f, u, NEED, fix)                                   \
     static void mf_##name(double *r, const double *x, const double *y,     \
                           size_t n)                                        \
     {                                                                      \
         size_t i = 0;                                                      \
-        for (; i + MF_LANES <= n; i += MF_LANES)                           \
+        VI any = {0};                                                      \
+        for (; i + MF_LANES <= n; i += MF_LANES) {                         \
             MF_STORE(r + i, MF_FN(f, u)(MF_LOAD(x + i), MF_LOAD(y + i)));  \
+            any |= NEED(vload(x + i), vload(y + i));                       \
+        }                                                                  \
+        size_t whole = i;                                                  \
         if (i < n) {                                                       \
             double tx[MF_LANES] = {0}, ty[MF_LANES] = {0}, tr[MF_LANES];   \
             memcpy(tx, x + i, (n - i) * sizeof *x);                        \
@@ -50,30 +91,30 @@
             memcpy(r + i, tr, (n - i) * sizeof *r);                        \
         }                                                                  \
         if ((fix) >= 0)                                                    \
-            for (i = 0; i < n; i++)                                        \
+            for (i = any_lane(any) ? 0 : whole; i < n; i++)                \
                 if (mathfn_needs_repair((fix), x[i], y[i]))                \
                     r[i] = mathfn_repaired((fix), x[i], y[i]);             \
     }
 
-MF_UNARY(exp, exp, u10, -1)
-MF_UNARY(expm1, expm1, u10, -1)
-MF_UNARY(ln, log, u10, -1)
-MF_UNARY(log10, log10, u10, -1)
-MF_UNARY(log2, log2, u10, -1)
-MF_UNARY(log1p, log1p, u10, MF_LOG1P)
-MF_UNARY(sin, sin, u10, -1)
-MF_UNARY(cos, cos, u10, -1)
-MF_UNARY(tan, tan, u10, -1)
-MF_UNARY(asin, asin, u10, -1)
-MF_UNARY(acos, acos, u10, -1)
-MF_UNARY(atan, atan, u10, -1)
-MF_UNARY(sinh, sinh, u10, MF_SINH)
-MF_UNARY(cosh, cosh, u10, MF_COSH)
-MF_UNARY(tanh, tanh, u10, -1)
-MF_UNARY(cbrt, cbrt, u10, -1)
-MF_BINARY(atan2, atan2, u10, -1)
-MF_BINARY(pow, pow, u10, -1)
-MF_BINARY(hypot, hypot, u05, MF_HYPOT)
+MF_UNARY(exp, exp, u10, NEED_EXP, MF_EXP)
+MF_UNARY(expm1, expm1, u10, NEED_NONE, -1)
+MF_UNARY(ln, log, u10, NEED_NONE, -1)
+MF_UNARY(log10, log10, u10, NEED_NONE, -1)
+MF_UNARY(log2, log2, u10, NEED_NONE, -1)
+MF_UNARY(log1p, log1p, u10, NEED_LOG1P, MF_LOG1P)
+MF_UNARY(sin, sin, u10, NEED_NONE, -1)
+MF_UNARY(cos, cos, u10, NEED_NONE, -1)
+MF_UNARY(tan, tan, u10, NEED_TAN, MF_TAN)
+MF_UNARY(asin, asin, u10, NEED_NONE, -1)
+MF_UNARY(acos, acos, u10, NEED_NONE, -1)
+MF_UNARY(atan, atan, u10, NEED_NONE, -1)
+MF_UNARY(sinh, sinh, u10, NEED_SINH, MF_SINH)
+MF_UNARY(cosh, cosh, u10, NEED_COSH, MF_COSH)
+MF_UNARY(tanh, tanh, u10, NEED_NONE, -1)
+MF_UNARY(cbrt, cbrt, u10, NEED_NONE, -1)
+MF_BINARY(atan2, atan2, u10, NEED_ATAN2, MF_ATAN2)
+MF_BINARY(pow, pow, u10, NEED_POW, MF_POW)
+MF_BINARY(hypot, hypot, u05, NEED_HYPOT, MF_HYPOT)
 
 const mathfn_set MF_SET = {
     .isa = MF_ISA,

@@ -518,7 +518,9 @@ int plan_build_pass(pass_plan *plan, const jc_tree *t, unsigned pass)
     const jc_pass *ps = &t->passes[pass];
     if ((uint64_t)ps->first_out + ps->nout > t->npass_outs)
         return -2;
-    return plan_build(plan, t, t->pass_outs + ps->first_out, ps->nout);
+    /* a level of count() alone has no outputs, and then maybe no array */
+    const uint32_t *outs = ps->nout ? t->pass_outs + ps->first_out : NULL;
+    return plan_build(plan, t, outs, ps->nout);
 }
 
 void plan_free(pass_plan *plan)

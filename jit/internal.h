@@ -98,12 +98,12 @@ const jc_stencil_set *jit_isa_set(jit_isa isa);
  * have room for lower_max_items(t) entries; *nitems receives the count and
  * *loop the index of the loop head. Fills the plan fields of *pass (not
  * code_*); pass->cols_used must have room for t->ncolumns entries and
- * pass->slots for lower_max_slots(t). order: 2 * t->nnodes entries of
+ * pass->slots for lower_max_slots(t, p). order: 2 * t->nnodes entries of
  * scratch; marks: t->ncolumns + t->nconsts + t->naggs entries, zero before
  * the first pass and kept between passes; keys: as many, zero (and left
  * zero). */
 size_t lower_max_items(const jc_tree *t);
-size_t lower_max_slots(const jc_tree *t);
+size_t lower_max_slots(const jc_tree *t, unsigned p);
 int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item *items,
                size_t *nitems, size_t *loop, jit_pass *pass, uint32_t *order,
                uint32_t *marks, uint32_t *keys, jc_error *err);

@@ -152,15 +152,44 @@ static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t 
 
 static void code_free_arrays(jit_code *c)
 {
-    if (c->passes)
-        for (unsigned p = 0; p < c->npasses; p++) {
-            mem_free(c->passes[p].out_size);
-            mem_free(c->passes[p].cols_used);
-            mem_free(c->passes[p].slots);
-        }
-    mem_free(c->passes);
-    mem_free(c->col_type);
+    /* passes, their arrays and col_type live in c's own block */
     mem_free(c->names);
+}
+
+static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+/* The code object, its passes and their plan arrays in one block (one
+ * allocation per compile instead of one per array). */
+static jit_code *code_new(const jc_tree *t)
+{
+    size_t np = t->npasses, nc = t->ncolumns;
+    size_t size = round8(sizeof(jit_code)) + round8(np * sizeof(jit_pass)) + round8(nc);
+    for (size_t p = 0; p < np; p++)
+        size += round8(t->passes[p].nout) + round8(nc * sizeof(uint32_t)) +
+                round8(lower_max_slots(t, (unsigned)p) * sizeof(jit_slot));
+    char *b = mem_calloc(1, size);
+    if (!b)
+        return NULL;
+    jit_code *c = (jit_code *)b;
+    b += round8(sizeof(jit_code));
+    c->passes = (jit_pass *)b;
+    b += round8(np * sizeof(jit_pass));
+    c->col_type = (uint8_t *)b;
+    b += round8(nc);
+    for (size_t p = 0; p < np; p++) {
+        jit_pass *ps = &c->passes[p];
+        uint32_t nout = t->passes[p].nout;
+        ps->slots = (jit_slot *)b;
+        b += round8(lower_max_slots(t, (unsigned)p) * sizeof(jit_slot));
+        ps->cols_used = (uint32_t *)b;
+        b += round8(nc * sizeof(uint32_t));
+        ps->out_size = (uint8_t *)b;
+        b += round8(nout);
+        for (uint32_t k = 0; k < nout; k++)
+            ps->out_size[k] =
+                t->nodes[t->pass_outs[t->passes[p].first_out + k]].type == JC_BOOL ? 1 : 8;
+    }
+    return c;
 }
 
 jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *err)
@@ -175,25 +204,27 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     if (pool_common(pool, isa, &e.rodata_x, &e.got_x, err) < 0)
         return NULL;
 
-    jit_code *c = mem_calloc(1, sizeof *c);
+    /* scratch, one block: items, ranges, order, marks and keys */
     size_t max_items = lower_max_items(t) + 8 * (size_t)t->npasses;
-    jit_item *items = mem_alloc(max_items * sizeof *items);
-    uint32_t *order = mem_alloc(((size_t)t->nnodes * 2 + 1) * sizeof *order);
     size_t nkeys = (size_t)t->ncolumns + t->nconsts + t->naggs + 1;
-    uint32_t *marks = mem_calloc(2 * nkeys, sizeof *marks); /* marks, then keys */
-    size_t *ranges = mem_alloc(((size_t)t->npasses * 3 + 1) * sizeof *ranges);
-    if (!c || !items || !order || !marks || !ranges)
+    size_t norder = (size_t)t->nnodes * 2 + 1;
+    char *scratch = mem_alloc(round8(max_items * sizeof(jit_item)) +
+                              ((size_t)t->npasses * 3 + 1) * sizeof(size_t) +
+                              (norder + 2 * nkeys) * sizeof(uint32_t));
+    jit_code *c = code_new(t);
+    if (!c || !scratch)
         goto oom;
+    jit_item *items = (jit_item *)scratch;
+    size_t *ranges = (size_t *)(scratch + round8(max_items * sizeof(jit_item)));
+    uint32_t *order = (uint32_t *)(ranges + (size_t)t->npasses * 3 + 1);
+    uint32_t *marks = order + norder; /* marks, then keys: zero */
+    memset(marks, 0, 2 * nkeys * sizeof *marks);
     c->pool = pool;
     c->isa = isa;
     c->lanes = set->lanes;
     c->npasses = t->npasses;
     c->ncolumns = t->ncolumns;
     c->nscalars = t->nconsts + t->naggs;
-    c->passes = mem_calloc(t->npasses ? t->npasses : 1, sizeof *c->passes);
-    c->col_type = mem_alloc(t->ncolumns ? t->ncolumns : 1);
-    if (!c->passes || !c->col_type)
-        goto oom;
     for (uint32_t s = 0; s < t->ncolumns; s++)
         c->col_type[s] = t->columns[s].type;
 
@@ -201,15 +232,6 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     size_t nitems = 0;
     for (unsigned p = 0; p < t->npasses; p++) {
         jit_pass *ps = &c->passes[p];
-        const jc_pass *tp = &t->passes[p];
-        ps->out_size = mem_alloc(tp->nout ? tp->nout : 1);
-        ps->cols_used = mem_alloc((t->ncolumns ? t->ncolumns : 1) * sizeof(uint32_t));
-        ps->slots = mem_alloc(lower_max_slots(t) * sizeof(jit_slot));
-        if (!ps->out_size || !ps->cols_used || !ps->slots)
-            goto oom;
-        for (uint32_t k = 0; k < tp->nout; k++)
-            ps->out_size[k] =
-                t->nodes[t->pass_outs[tp->first_out + k]].type == JC_BOOL ? 1 : 8;
         size_t n, loop;
         if (lower_pass(t, set, p, items + nitems, &n, &loop, ps, order, marks,
                        marks + nkeys, err) < 0)
@@ -255,18 +277,12 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
         for (size_t j = 0; j < ranges[3 * p + 1]; j++)
             c->names[k++] = jc_stencil_names[items[ranges[3 * p] + j].id];
     }
-    mem_free(items);
-    mem_free(order);
-    mem_free(marks);
-    mem_free(ranges);
+    mem_free(scratch);
     return c;
 oom:
     error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
 fail:
-    mem_free(items);
-    mem_free(order);
-    mem_free(marks);
-    mem_free(ranges);
+    mem_free(scratch);
     if (c) {
         if (c->held)
             codemem_release(pool->mem, c->x, c->held);

@@ -80,3 +80,7 @@ void jc_lane_fix_log1p(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_LOG1P); }
 void jc_lane_fix_sinh(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_SINH); }
 void jc_lane_fix_cosh(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_COSH); }
 void jc_lane_fix_hypot(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_HYPOT); }
+void jc_lane_fix_exp(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_EXP); }
+void jc_lane_fix_pow(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_POW); }
+void jc_lane_fix_atan2(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_ATAN2); }
+void jc_lane_fix_tan(jc_ctx *c, unsigned lanes) { fix(c, lanes, MF_TAN); }

@@ -25,5 +25,9 @@ void jc_lane_fix_log1p(jc_ctx *c, unsigned lanes);
 void jc_lane_fix_sinh(jc_ctx *c, unsigned lanes);
 void jc_lane_fix_cosh(jc_ctx *c, unsigned lanes);
 void jc_lane_fix_hypot(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_exp(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_pow(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_atan2(jc_ctx *c, unsigned lanes);
+void jc_lane_fix_tan(jc_ctx *c, unsigned lanes);
 
 #endif /* JC_JIT_LANES_H */

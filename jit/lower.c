@@ -395,6 +395,14 @@ static int fusion(lowering *L, uint32_t op, uint32_t leaf)
     return fused_stencil(base, form);
 }
 
+/* Is order[j] the right operand of order[j + 1] (which then follows it
+ * directly in evaluation order)? */
+static int is_right_of_next(const jc_tree *t, const uint32_t *order, size_t j, size_t cnt)
+{
+    return j + 1 < cnt && t->nodes[order[j + 1]].nargs == 2 &&
+           tree_kid(t, order[j + 1], 1) == order[j];
+}
+
 /* The f64 operators whose right operand can be a pin (ADDR_F64...). */
 static int pin_fused(const jc_tree *t, uint32_t op)
 {
@@ -418,11 +426,10 @@ static int pin_fused(const jc_tree *t, uint32_t op)
  * of a broadcast load). A pass that calls out (SLEEF, lane helpers)
  * pins nothing: the call would clobber the pins. keys: scratch of
  * t->ncolumns + t->nconsts + t->naggs entries, all zero (left zero). */
-static void choose_pins(lowering *L, const jc_stencil_set *set, unsigned p,
-                        uint32_t *order, uint32_t *keys)
+static void choose_pins(lowering *L, const jc_stencil_set *set, const uint32_t *order,
+                        size_t cnt, uint32_t *listed, uint32_t *keys)
 {
     const jc_tree *t = L->t;
-    const jc_pass *ps = &t->passes[p];
     L->npins = 0;
     if (!set->npins)
         return;
@@ -431,68 +438,64 @@ static void choose_pins(lowering *L, const jc_stencil_set *set, unsigned p,
      * right-operand uses in the high 16 (saturating); listed in order[] */
     size_t nlisted = 0;
     int calls = 0;
-    uint32_t *listed = order + t->nnodes; /* the second half of order */
-    for (uint32_t k = 0; k < ps->nout && !calls; k++) {
-        size_t cnt = pass_nodes(t, t->pass_outs[ps->first_out + k], order);
-        for (size_t j = 0; j < cnt; j++) {
-            uint32_t n = order[j];
-            const jc_node *nd = &t->nodes[n];
-            char shape;
-            if (nd->nargs) {
-                int id = lower_node_stencil(t, n, &shape);
-                if (id >= 0 && (set->stencils[id].flags & JC_STENCIL_CALLS))
-                    calls = 1;
-                continue;
-            }
-            if (nd->type == JC_BOOL)
-                continue;
-            uint32_t key;
-            if (nd->op == OP_COLUMN)
-                key = nd->slot;
-            else if (nd->op == OP_CONST)
-                key = ncols + nd->slot;
-            else if (is_aggregate(nd))
-                key = ncols + t->nconsts + nd->slot;
-            else
-                continue;
-            if (keys[key] == 0)
-                listed[nlisted++] = key;
-            if ((keys[key] & 0xFFFF) < 0xFFFF)
-                keys[key]++;
-            if (j + 1 < cnt && pin_fused(t, order[j + 1]) >= 0 &&
-                tree_kid(t, order[j + 1], 1) == n && (keys[key] >> 16) < 0xFFFF)
-                keys[key] += 1u << 16;
+    for (size_t j = 0; j < cnt && !calls; j++) {
+        uint32_t n = order[j];
+        const jc_node *nd = &t->nodes[n];
+        char shape;
+        if (nd->nargs) {
+            int id = lower_node_stencil(t, n, &shape);
+            if (id >= 0 && (set->stencils[id].flags & JC_STENCIL_CALLS))
+                calls = 1;
+            continue;
         }
+        if (nd->type == JC_BOOL)
+            continue;
+        uint32_t key;
+        if (nd->op == OP_COLUMN)
+            key = nd->slot;
+        else if (nd->op == OP_CONST)
+            key = ncols + nd->slot;
+        else
+            continue;
+        if (keys[key] == 0)
+            listed[nlisted++] = key;
+        if ((keys[key] & 0xFFFF) < 0xFFFF)
+            keys[key]++;
+        if (is_right_of_next(t, order, j, cnt) && pin_fused(t, order[j + 1]) >= 0 &&
+            (keys[key] >> 16) < 0xFFFF)
+            keys[key] += 1u << 16;
     }
-    while (!calls && L->npins < set->npins) {
-        /* the best remaining candidate: columns before scalars */
-        size_t best = SIZE_MAX;
-        uint32_t best_score = 0;
-        for (size_t i = 0; i < nlisted; i++) {
-            uint32_t key = listed[i], v = keys[key];
-            uint32_t score = v == 0       ? 0 /* taken already */
-                             : key < ncols ? ((v & 0xFFFF) >= 2 ? 0x20000u + (v & 0xFFFF) : 0)
-                                           : 0x10000u + (v >> 16);
-            if (score > best_score) {
-                best_score = score;
-                best = i;
-            }
+    /* the best npins candidates, kept sorted (ties: first use first) */
+    uint32_t top_key[JC_PIN_REGS], top_score[JC_PIN_REGS];
+    unsigned ntop = 0, want = set->npins < JC_PIN_REGS ? set->npins : JC_PIN_REGS;
+    for (size_t i = 0; i < nlisted && !calls; i++) {
+        uint32_t key = listed[i], v = keys[key];
+        uint32_t score = key < ncols ? ((v & 0xFFFF) >= 2 ? 0x20000u + (v & 0xFFFF) : 0)
+                                     : 0x10000u + (v >> 16);
+        if (score == 0 || (ntop == want && score <= top_score[ntop - 1]))
+            continue;
+        unsigned at = ntop < want ? ntop++ : ntop - 1;
+        while (at > 0 && top_score[at - 1] < score) {
+            top_score[at] = top_score[at - 1];
+            top_key[at] = top_key[at - 1];
+            at--;
         }
-        if (best == SIZE_MAX)
-            break;
-        uint32_t key = listed[best];
-        keys[key] = 0;
+        top_score[at] = score;
+        top_key[at] = key;
+    }
+    for (unsigned r = 0; r < ntop; r++) {
         pin_use *u = &L->pins[L->npins++];
-        u->kind = key < ncols ? PREG_COLUMN : PREG_SCALAR;
-        u->index = key < ncols ? key : key - ncols;
+        u->kind = top_key[r] < ncols ? PREG_COLUMN : PREG_SCALAR;
+        u->index = top_key[r] < ncols ? top_key[r] : top_key[r] - ncols;
     }
     for (size_t i = 0; i < nlisted; i++)
         keys[listed[i]] = 0;
 }
 
-size_t lower_max_slots(const jc_tree *t)
+size_t lower_max_slots(const jc_tree *t, unsigned p)
 {
-    return (size_t)t->ncolumns + t->nconsts + t->naggs + t->npass_outs + 1;
+    /* columns and outputs; scalars are a range, not slots */
+    return (size_t)t->ncolumns + t->passes[p].nout;
 }
 
 int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item *items,
@@ -518,27 +521,28 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
         pass->preg_esize[L.nreg] = pass->out_size[k];
         pass->preg_index[L.nreg++] = k;
     }
-    for (uint32_t k = 0; k < ps->nout; k++) {
-        size_t cnt = pass_nodes(t, t->pass_outs[ps->first_out + k], order);
-        for (size_t j = 0; j < cnt; j++) {
-            const jc_node *nd = &t->nodes[order[j]];
-            if (nd->op != OP_COLUMN)
-                continue;
-            uint32_t u = 0;
-            while (u < pass->ncols_used && pass->cols_used[u] != nd->slot)
-                u++;
-            if (u < pass->ncols_used)
-                continue;
-            pass->cols_used[pass->ncols_used++] = nd->slot;
-            if (L.nreg < JC_PTR_REGS) {
-                pass->preg_kind[L.nreg] = PREG_COLUMN;
-                pass->preg_esize[L.nreg] = esize_of(nd->type);
-                pass->preg_index[L.nreg++] = nd->slot;
-            }
+    /* Every output's nodes in evaluation order, one after another (outputs
+     * are disjoint subtrees; each list ends with its output's root). */
+    size_t cnt = 0;
+    for (uint32_t k = 0; k < ps->nout; k++)
+        cnt += pass_nodes(t, t->pass_outs[ps->first_out + k], order + cnt);
+    for (size_t j = 0; j < cnt; j++) {
+        const jc_node *nd = &t->nodes[order[j]];
+        if (nd->op != OP_COLUMN || keys[nd->slot])
+            continue;
+        keys[nd->slot] = 1; /* listed once; cleared below */
+        pass->cols_used[pass->ncols_used++] = nd->slot;
+        if (L.nreg < JC_PTR_REGS) {
+            pass->preg_kind[L.nreg] = PREG_COLUMN;
+            pass->preg_esize[L.nreg] = esize_of(nd->type);
+            pass->preg_index[L.nreg++] = nd->slot;
         }
     }
 
-    choose_pins(&L, set, p, order, keys);
+    for (uint32_t u = 0; u < pass->ncols_used; u++)
+        keys[pass->cols_used[u]] = 0;
+
+    choose_pins(&L, set, order, cnt, order + cnt, keys);
 
     emitter e = {items, 0, 0, 0, 0, spill_off};
     put(&e, JC_ST_ENTRY, 0);
@@ -563,20 +567,19 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
             use_slot(&L, PREG_COLUMN, L.pins[r].index, hole);
         put(&e, (preg < 0 ? JC_ST_PINC_64 : pinp[preg]) + (int)r, preg < 0 ? hole : 0);
     }
+    size_t j = 0;
     for (uint32_t k = 0; k < ps->nout; k++) {
         uint32_t root = t->pass_outs[ps->first_out + k];
-        size_t cnt = pass_nodes(t, root, order);
-        for (size_t j = 0; j < cnt; j++) {
+        for (; j < cnt; j++) {
             uint32_t n = order[j];
             const jc_node *nd = &t->nodes[n];
-            int rc;
+            int rc, id;
             uint32_t hole;
             int pin = pin_of(&L, n);
+            int right = is_right_of_next(t, order, j, cnt);
             if (pin >= 0) {
                 /* the next operator takes it from its register, or a push */
-                int id = j + 1 < cnt && tree_kid(t, order[j + 1], 1) == n
-                             ? pin_fused(t, order[j + 1])
-                             : -1;
+                id = right ? pin_fused(t, order[j + 1]) : -1;
                 if (id >= 0) {
                     rc = apply_pin(&e, id, 'U', (unsigned)pin);
                     j++;
@@ -584,9 +587,8 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
                 } else {
                     rc = apply_pin(&e, JC_ST_LOADR_64, 'P', (unsigned)pin);
                 }
-            } else if (j + 1 < cnt && fusion(&L, order[j + 1], n) >= 0) {
+            } else if (right && (id = fusion(&L, order[j + 1], n)) >= 0) {
                 /* the next operator reads this leaf from memory */
-                int id = fusion(&L, order[j + 1], n);
                 leaf_form(&L, n, &hole, 1);
                 rc = apply(&e, id, 'U', hole);
                 j++;
@@ -611,6 +613,10 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
             if (rc < 0)
                 return error_set(err, JC_INTERNAL, nd->pos, -1,
                                  "the JIT has no stencil for `%s` here", node_name(nd->op));
+            if (order[j] == root) {
+                j++;
+                break; /* this output is computed */
+            }
         }
         int preg = preg_of(&L, PREG_OUTPUT, k);
         uint32_t hole = pass->out_off + 8 * k;

@@ -6,16 +6,14 @@
  * their results back. Faults are lane bits; those of padding lanes are
  * dropped.
  *
- * The loop's row register counts up to zero (ops/ctx.h): it starts at
- * minus the loop's rows, and every pointer is passed biased so that
- * `p + i * size` addresses row (end_of_loop + i).
+ * The loop's row register counts up to zero (ops/ctx.h, jc_entry_fn): it
+ * starts at minus the loop's rows, and every pointer is passed biased so
+ * that `p + i * size` addresses row (end_of_loop + i).
  */
 #include <string.h>
 
 #include "jit/internal.h"
 #include "util/mem.h"
-
-typedef uint64_t (*entry_fn)(jc_ctx *c);
 
 /* Runs of at least this many rows start with one vector at their first
  * row and then loop from the row where most streams are vector-aligned
@@ -33,17 +31,24 @@ static char *bias(const void *base, size_t rows, size_t esize)
     return (char *)((uintptr_t)base + (uintptr_t)(rows * esize));
 }
 
-/* Fills the pointer registers and context slots for a loop that ends at
- * row `stop` (exclusive); io's outputs start at row `begin`. */
-static void fill(jc_ctx *c, const jit_pass *ps, const void *const *cols,
+/* The arguments of one call of a pass's code: the pointer registers, and
+ * the context slots filled, for a loop that ends at row `stop` (exclusive);
+ * io's outputs start at row `begin`. */
+typedef struct call_args {
+    char *p[JC_PTR_REGS];
+} call_args;
+
+static void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void *const *cols,
                  void *const *outs, const uint64_t *scalars, size_t begin, size_t stop)
 {
     for (unsigned r = 0; r < JC_PTR_REGS; r++) {
         uint32_t x = ps->preg_index[r];
         if (ps->preg_kind[r] == PREG_COLUMN)
-            c->preg[r] = bias(cols[x], stop, ps->preg_esize[r]);
+            a->p[r] = bias(cols[x], stop, ps->preg_esize[r]);
         else if (ps->preg_kind[r] == PREG_OUTPUT)
-            c->preg[r] = bias(outs[x], stop - begin, ps->preg_esize[r]);
+            a->p[r] = bias(outs[x], stop - begin, ps->preg_esize[r]);
+        else
+            a->p[r] = NULL;
     }
     for (uint32_t k = 0; k < ps->nslots; k++) {
         const jit_slot *s = &ps->slots[k];
@@ -58,10 +63,13 @@ static void fill(jc_ctx *c, const jit_pass *ps, const void *const *cols,
                8 * (size_t)(ps->scalar_hi - ps->scalar_lo));
 }
 
-static uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c)
+/* Runs the loop over `rows` rows (whole vectors) ending where a was
+ * filled for. */
+static uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c,
+                     const call_args *a, size_t rows)
 {
-    entry_fn f = (entry_fn)(code->x + ps->code_off);
-    uint64_t m = f(c);
+    jc_entry_fn f = (jc_entry_fn)(code->x + ps->code_off);
+    uint64_t m = f(c, (size_t)0 - rows, a->p[0], a->p[1], a->p[2], a->p[3]);
 #if defined(__x86_64__)
     /* AVX code leaves the upper halves dirty; SSE code after it would pay */
     if (code->isa == JIT_ISA_AVX2 || code->isa == JIT_ISA_AVX512)
@@ -115,10 +123,10 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
     unsigned char *ob = buf + (size_t)ps->ncols_used * JC_VEC_BYTES_MAX;
     for (uint32_t k = 0; k < ps->nout; k++)
         outs[k] = ob + (size_t)k * JC_VEC_BYTES_MAX;
-    fill(c, ps, cols, outs, io->scalars, t0, t0 + L);
-    c->begin = (size_t)0 - L;
+    call_args a;
+    fill(c, &a, ps, cols, outs, io->scalars, t0, t0 + L);
     c->fault = 0;
-    uint64_t m = call(code, ps, c) & ((1ull << r) - 1);
+    uint64_t m = call(code, ps, c, &a, L) & ((1ull << r) - 1);
     for (uint32_t k = 0; k < ps->nout; k++)
         memcpy((char *)io->outs[k] + (t0 - begin) * ps->out_size[k],
                ob + (size_t)k * JC_VEC_BYTES_MAX, r * ps->out_size[k]);
@@ -196,6 +204,7 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
     size_t n = end - begin;
     uint64_t mask = 0;
     int overlap = -1; /* may rows be computed twice? -1: not asked yet */
+    call_args a;
     size_t m0 = begin;
     if (n >= ALIGN_MIN_ROWS && (overlap = !aliased(code, ps, io, begin, end))) {
         /* Rows may be computed twice (same inputs, same bits): one vector
@@ -203,24 +212,21 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
          * vector-aligned, when that is two more of them than at begin. */
         size_t h = align_shift(code, ps, io, begin);
         if (h) {
-            fill(c, ps, io->cols, io->outs, io->scalars, begin, begin + L);
-            c->begin = (size_t)0 - L;
-            mask |= call(code, ps, c);
+            fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, begin + L);
+            mask |= call(code, ps, c, &a, L);
             m0 = begin + h;
         }
     }
     size_t nfull = (end - m0) & ~(L - 1);
     if (nfull) {
-        fill(c, ps, io->cols, io->outs, io->scalars, begin, m0 + nfull);
-        c->begin = (size_t)0 - nfull;
-        mask |= call(code, ps, c);
+        fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, m0 + nfull);
+        mask |= call(code, ps, c, &a, nfull);
     }
     size_t rest = end - m0 - nfull;
     if (rest && n >= L && (overlap >= 0 ? overlap : !aliased(code, ps, io, begin, end))) {
         /* the last vector again, ending at end: no scratch copies */
-        fill(c, ps, io->cols, io->outs, io->scalars, begin, end);
-        c->begin = (size_t)0 - L;
-        mask |= call(code, ps, c);
+        fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
+        mask |= call(code, ps, c, &a, L);
     } else if (rest) {
         mask |= run_tail(code, ps, c, io, begin, m0 + nfull, rest);
     }

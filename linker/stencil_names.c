@@ -11,6 +11,7 @@
 #define N_U(n) N_P(n)
 #define N_B(n) #n "_0", #n "_1", #n "_2", #n "_3", #n "_4", #n "_5",
 #define N_T(n) #n "_0", #n "_1", #n "_2", #n "_3", #n "_4",
+#define N_Q(n) #n "_0", #n "_1", #n "_2", #n "_3",
 #define N_R(n)                                                            \
     #n "_0", #n "_1", #n "_2", #n "_3", #n "_4", #n "_5", #n "_6", #n "_7",  \
         #n "_8", #n "_9", #n "_10", #n "_11", #n "_12", #n "_13",
@@ -33,6 +34,7 @@ const char *const jc_stencil_names[JC_NSTENCILS] = {JC_STENCILS(JC_ST_NAME)};
 #define SH_U S_7('U')
 #define SH_B S_6('B')
 #define SH_T S_5('T')
+#define SH_Q S_1('Q') S_1('Q') S_1('Q') S_1('Q')
 #define SH_R S_14('R')
 #define SH_W S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W')
 #define JC_ST_SHAPE(name, shape) SH_##shape
@@ -47,6 +49,7 @@ const char jc_stencil_shapes[JC_NSTENCILS] = {JC_STENCILS(JC_ST_SHAPE)};
 #define VA_U VA_P
 #define VA_B 0, 1, 2, 3, 4, 5,
 #define VA_T 0, 1, 2, 3, 4,
+#define VA_Q 0, 1, 2, 3,
 #define VA_R 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
 #define VA_W \
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, \

@@ -27,21 +27,24 @@
 #define JC_PTR_REGS 4
 
 typedef struct jc_ctx {
-    /* The row register counts up to zero: it starts at minus the loop's
-     * rows (whole vectors) and every column, output and pointer register is
-     * passed biased to the loop's end, so `p + i * size` is still row i's
-     * element and the loop tail needs no bound in memory (`add; js`). */
-    size_t begin;            /* the row register at entry: -(rows) */
-    uint64_t pad0_;
+    uint64_t pad0_[2];
     uint64_t fault;          /* lane bits of faults found by lane helpers */
-    uint64_t pad_;
-    char *preg[JC_PTR_REGS]; /* the pointer registers' values at entry */
+    uint64_t pad1_[5];
     /* Lane helpers (jit/lanes.c) read operands from tmp[0..2] and write the
      * result to tmp[3]. */
     _Alignas(64) uint64_t tmp[4][JC_MAX_LANES];
     /* Live stack vectors around a call (SysV keeps no vector register). */
     _Alignas(64) unsigned char save[JC_STACK_REGS + 1][JC_VEC_BYTES_MAX];
 } jc_ctx;
+
+/* The compiled code of a pass, as the host calls it. i: the row register,
+ * which counts up to zero: it starts at minus the loop's rows (whole
+ * vectors), and every column, output and pointer register is passed biased
+ * to the loop's end, so `p + i * size` is still row i's element and the
+ * loop tail needs no bound in memory (`add; js`). p0..p3: the pointer
+ * registers. Returns the fault lanes. */
+typedef uint64_t (*jc_entry_fn)(jc_ctx *c, size_t i, char *p0, char *p1, char *p2,
+                                char *p3);
 
 /* Where the variable area starts. */
 #define JC_CTX_HEADER ((sizeof(jc_ctx) + 63u) & ~(size_t)63u)

@@ -13,6 +13,7 @@
  *   U  unary:   v[d] = f(v[d])                       d = 0..6
  *   B  binary:  v[d] = f(v[d], v[d+1])               d = 0..5
  *   T  ternary: v[d] = f(v[d], v[d+1], v[d+2])       d = 0..4
+ *   Q  four:    v[d] = f(v[d], .., v[d+3])           d = 0..3
  *   R  pin:     writes pin register k                k = 0..JC_PIN_REGS-1
  *   W  with pin k at depth d: v[d] = f(v[d], pin k)  (or v[d] = pin k),
  *               function jc_st_NAME_d_k, variant d * JC_PIN_REGS + k
@@ -67,6 +68,9 @@
     X(FLOOR, U) X(CEIL, U) X(TRUNC, U) X(ROUND, U) X(ROUND2, B)              \
     X(LEAST_F64, B) X(LEAST_I64, B) X(GREATEST_F64, B) X(GREATEST_I64, B)    \
     X(IF, T) X(ISNAN, U) X(ISINF, U) X(ISFINITE, U)                          \
+    /* if(x OP y, t, e) on f64 x, y in one stencil: a compare and a blend */  \
+    X(SELEQ_F64, Q) X(SELNE_F64, Q) X(SELLT_F64, Q) X(SELLE_F64, Q)          \
+    X(SELGT_F64, Q) X(SELGE_F64, Q)                                          \
     /* fused: the right operand read from memory (a scalar slot S, a column \
      * from a context slot C, or from pointer register Pk) */               \
     JC_FUSED6(X, ADD) JC_FUSED6(X, SUB) JC_FUSED6(X, MUL) JC_FUSED6(X, DIV)  \
@@ -92,6 +96,7 @@
 #define JC_SHAPE_VARIANTS_U 7
 #define JC_SHAPE_VARIANTS_B 6
 #define JC_SHAPE_VARIANTS_T 5
+#define JC_SHAPE_VARIANTS_Q 4
 #define JC_SHAPE_VARIANTS_R JC_PIN_REGS
 #define JC_SHAPE_VARIANTS_W (7 * JC_PIN_REGS)
 

@@ -55,6 +55,9 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 #define EACH6(M, ...)                                                    \
     M(0, 1, __VA_ARGS__) M(1, 2, __VA_ARGS__) M(2, 3, __VA_ARGS__)       \
         M(3, 4, __VA_ARGS__) M(4, 5, __VA_ARGS__) M(5, 6, __VA_ARGS__)
+#define EACH4(M, ...)                                                    \
+    M(0, 1, 2, 3, __VA_ARGS__) M(1, 2, 3, 4, __VA_ARGS__)                \
+        M(2, 3, 4, 5, __VA_ARGS__) M(3, 4, 5, 6, __VA_ARGS__)
 #define EACH5(M, ...)                                                    \
     M(0, 1, 2, __VA_ARGS__) M(1, 2, 3, __VA_ARGS__) M(2, 3, 4, __VA_ARGS__) \
         M(3, 4, 5, __VA_ARGS__) M(4, 5, 6, __VA_ARGS__)
@@ -90,7 +93,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 #define PUSH1(d, NAME, EXPR) \
     STENCIL(NAME##_##d) { v##d = (EXPR); CONTINUE; }
 #define POP1(d, NAME, STMT) \
-    STENCIL(NAME##_##d) { V x = v##d; STMT; CONTINUE; }
+    STENCIL(NAME##_##d) { V x = v##d; STMT; KILL(v##d); CONTINUE; }
 #define UN1(d, NAME, EXPR) \
     STENCIL(NAME##_##d) { V x = v##d; v##d = (EXPR); CONTINUE; }
 #define BIN1(d, e, NAME, EXPR) \
@@ -99,6 +102,13 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
     STENCIL(NAME##_##d)                          \
     {                                            \
         V a = v##d, b = v##e, t = v##f;          \
+        v##d = (EXPR);                           \
+        CONTINUE;                                \
+    }
+#define QUA1(d, e, f, g, NAME, EXPR)             \
+    STENCIL(NAME##_##d)                          \
+    {                                            \
+        V a = v##d, b = v##e, t = v##f, u = v##g; \
         v##d = (EXPR);                           \
         CONTINUE;                                \
     }
@@ -182,6 +192,7 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 #define DEF_UN(NAME, EXPR) EACH7(UN1, NAME, EXPR)
 #define DEF_BIN(NAME, EXPR) EACH6(BIN1, NAME, EXPR)
 #define DEF_TER(NAME, EXPR) EACH5(TER1, NAME, EXPR)
+#define DEF_QUA(NAME, EXPR) EACH4(QUA1, NAME, EXPR)
 #define DEF_CALLU(NAME, FN) EACH7(CALLU1, NAME, FN)
 #define DEF_CALLB(NAME, FN) EACH6(CALLB1, NAME, FN)
 #define DEF_LANEU(NAME, FN) EACH7(LANEU1, NAME, FN)
@@ -192,16 +203,16 @@ extern uint64_t jc_target(PARAMS) HIDDEN;
 /* ---- loop plumbing ------------------------------------------------------ */
 
 /* Called by the host as uint64_t (*)(jc_ctx *). */
-/* Called by the host as uint64_t (*)(jc_ctx *): only c is an argument;
- * the rest of the signature names registers whose values do not matter yet
- * (the stack is empty), so they pass through without a move. */
+/* Called by the host as jc_entry_fn (ops/ctx.h): c, the row register and
+ * the pointer registers are its arguments, already where every stencil
+ * expects them; the vector registers do not matter yet (the stack is
+ * empty), so they pass through without a move. */
 STENCIL(ENTRY)
 {
     V z = {}; /* the fault lanes start clear */
-    (void)i, (void)p0, (void)p1, (void)p2, (void)p3, (void)vf;
+    (void)vf;
     SET_FIXED_REGS();
-    return jc_cont(c, c->begin, c->preg[0], c->preg[1], c->preg[2],
-                   c->preg[3], v0, v1, v2, v3, v4, v5, v6, z);
+    return jc_cont(c, i, p0, p1, p2, p3, v0, v1, v2, v3, v4, v5, v6, z);
 }
 
 /* The loop's back edge. The expectation puts the continuation jump last,
@@ -286,6 +297,10 @@ extern void jc_lane_fix_log1p(jc_ctx *c, unsigned lanes);
 extern void jc_lane_fix_sinh(jc_ctx *c, unsigned lanes);
 extern void jc_lane_fix_cosh(jc_ctx *c, unsigned lanes);
 extern void jc_lane_fix_hypot(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_exp(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_pow(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_atan2(jc_ctx *c, unsigned lanes);
+extern void jc_lane_fix_tan(jc_ctx *c, unsigned lanes);
 
 #if defined(JC_ISA_AVX512)
 #define SLEEF10(f) Sleef_cinz_##f##d8_u10avx512fnofma
@@ -305,6 +320,25 @@ SLEEF_UNARY(DECL1)
 extern V SLEEF10(pow)(V, V);
 extern V SLEEF10(atan2)(V, V);
 extern V SLEEF05(hypot)(V, V);
+
+/* The corners of interp/mathfn.h's mathfn_needs_repair, in vector form:
+ * each selects at least the lanes the scalar test does (the lane helper
+ * then asks the scalar test itself). */
+#define NEED_TINY(x) ((vabs(x) < splat(MF_TINY)) & ((x) != splat(0.0)))
+#define NEED_EXP(x) (((x) > splat(MF_EXP_BIG)) & ((x) <= splat(MF_LN_DBL_MAX)))
+#define NEED_POW(x, y) (vabs(y) * log2_bound(x) >= splat(MF_POW_BOUND))
+#define NEED_SINH(x) ((vabs(x) > splat(MF_LN_DBL_MAX)) & (vabs(x) < splat(MF_SINH_BIG)))
+#define NEED_ATAN2(y, x) ((vabs(y) * splat(MF_ATAN2_SCALE) < (x)) & ((y) != splat(0.0)))
+#define NEED_LOG1P(x) (((x) > splat(MF_LOG1P_BIG)) | NEED_TINY(x))
+#define NEED_HYPOT(x, y) ((vabs(x) < splat(MF_HYPOT_TINY)) & (vabs(y) < splat(MF_HYPOT_TINY)))
+/* mf_log2_bound lane by lane, by the same exact steps: the exponent field
+ * as a double (2^52 + e from its bits, minus 2^52), then |e - 1023| + 1,
+ * or 1075 where e = 0. */
+static inline __attribute__((always_inline)) V log2_bound(V x)
+{
+    V e = (V)((((VU)x >> 52) & 0x7ff) | 0x4330000000000000ull) - splat(0x1p52);
+    return blend(e == splat(0.0), splat(1075.0), vabs(e - splat(1023.0)) + splat(1.0));
+}
 
 /* ---- conversions -------------------------------------------------------- */
 #define XI ((VI)x)
@@ -355,7 +389,7 @@ DEF_BIN(IDIV_F64, vfloor(a / b))
 DEF_LANEB(IDIV_I64, jc_lane_idiv_i64)
 DEF_LANEB(MOD_F64, jc_lane_mod_f64)
 DEF_LANEB(MOD_I64, jc_lane_mod_i64)
-DEF_CALLB(POW, SLEEF10(pow))
+DEF_REPB(POW, SLEEF10(pow), NEED_POW, jc_lane_fix_pow)
 
 /* ---- comparisons and logic ---------------------------------------------- */
 DEF_BIN(EQ_F64, (V)(a == b))
@@ -386,26 +420,22 @@ DEF_UN(SIGN_F64, blend(x < splat(0.0), splat(-1.0),
 DEF_UN(SIGN_I64, (V)((XI < 0) - (XI > 0)))
 DEF_UN(SQRT, vsqrt(x))
 DEF_CALLU(CBRT, SLEEF10(cbrt))
-DEF_CALLU(EXP, SLEEF10(exp))
+DEF_REPU(EXP, SLEEF10(exp), NEED_EXP, jc_lane_fix_exp)
 DEF_CALLU(EXPM1, SLEEF10(expm1))
 DEF_CALLU(LN, SLEEF10(log))
 DEF_CALLU(LOG10, SLEEF10(log10))
 DEF_CALLU(LOG2, SLEEF10(log2))
-/* the corners of interp/mathfn.h's mathfn_needs_repair, in vector form */
-#define NEED_LOG1P(x) ((x) > splat(MF_LOG1P_BIG))
-#define NEED_SINH(x) (vabs(x) > splat(MF_LN_DBL_MAX))
-#define NEED_HYPOT(x, y) ((vabs(x) < splat(MF_HYPOT_TINY)) & (vabs(y) < splat(MF_HYPOT_TINY)))
 DEF_REPU(LOG1P, SLEEF10(log1p), NEED_LOG1P, jc_lane_fix_log1p)
 DEF_CALLU(SIN, SLEEF10(sin))
 DEF_CALLU(COS, SLEEF10(cos))
-DEF_CALLU(TAN, SLEEF10(tan))
+DEF_REPU(TAN, SLEEF10(tan), NEED_TINY, jc_lane_fix_tan)
 DEF_CALLU(ASIN, SLEEF10(asin))
 DEF_CALLU(ACOS, SLEEF10(acos))
 DEF_CALLU(ATAN, SLEEF10(atan))
 DEF_REPU(SINH, SLEEF10(sinh), NEED_SINH, jc_lane_fix_sinh)
 DEF_REPU(COSH, SLEEF10(cosh), NEED_SINH, jc_lane_fix_cosh)
 DEF_CALLU(TANH, SLEEF10(tanh))
-DEF_CALLB(ATAN2, SLEEF10(atan2))
+DEF_REPB(ATAN2, SLEEF10(atan2), NEED_ATAN2, jc_lane_fix_atan2)
 DEF_REPB(HYPOT, SLEEF05(hypot), NEED_HYPOT, jc_lane_fix_hypot)
 DEF_LANEB(FMOD, jc_lane_fmod)
 DEF_UN(FLOOR, vfloor(x))
@@ -427,6 +457,22 @@ DEF_BIN(GREATEST_F64, ({
 DEF_BIN(LEAST_I64, blend(AI < BI, a, b))
 DEF_BIN(GREATEST_I64, blend(AI > BI, a, b))
 DEF_TER(IF, blend((VI)a, b, t))
+/* if(a OP b, t, u): the comparison of the OP_F64 stencils (the predicates
+ * GCC uses for the vector operators), then a blend: on AVX-512 a compare
+ * into a mask register and one masked blend. */
+#if defined(JC_ISA_AVX512)
+#define SEL(OP, PRED)                                                       \
+    (V) _mm512_mask_blend_pd(_mm512_cmp_pd_mask((__m512d)a, (__m512d)b, PRED), \
+                             (__m512d)u, (__m512d)t)
+#else
+#define SEL(OP, PRED) blend(a OP b, t, u)
+#endif
+DEF_QUA(SELEQ_F64, SEL(==, _CMP_EQ_OQ))
+DEF_QUA(SELNE_F64, SEL(!=, _CMP_NEQ_UQ))
+DEF_QUA(SELLT_F64, SEL(<, _CMP_LT_OS))
+DEF_QUA(SELLE_F64, SEL(<=, _CMP_LE_OS))
+DEF_QUA(SELGT_F64, SEL(>, _CMP_GT_OS))
+DEF_QUA(SELGE_F64, SEL(>=, _CMP_GE_OS))
 DEF_UN(ISNAN, (V)ISNAN_(x))
 DEF_UN(ISINF, (V)(vabs(x) == splat(__builtin_inf())))
 DEF_UN(ISFINITE, (V)(vabs(x) < splat(__builtin_inf())))

@@ -150,8 +150,8 @@ static inline V vcvt_i64_f64(VI x)
 }
 
 /* Registers the stencils never allocate (ops/CMakeLists.txt passes
- * -ffixed-<reg> for each): one holds the canonical NaN in every lane for
- * the whole run, on AVX-512 another the table canon() needs (ENTRY sets
+ * -ffixed-<reg> for each): on AVX2 and AVX-512 one holds the canonical NaN
+ * in every lane for the whole run, on AVX-512 another the table canon() needs (ENTRY sets
  * them; a stencil that calls out sets them again, since SysV keeps no
  * vector register across a call), and on AVX-512 the pin registers hold
  * values the lowering keeps for a whole loop iteration or run (columns read
@@ -163,8 +163,13 @@ static inline V vcvt_i64_f64(VI x)
 #define NANREG "xmm31"
 #define FIXREG "xmm30" /* vfixupimmpd's table for canon() */
 #define JC_ISA_PINS 14 /* zmm16..zmm29 */
-#else
+#elif defined(JC_ISA_AVX2)
 #define NANREG "xmm15"
+#define JC_ISA_PINS 0
+#else
+/* SSE2 keeps its sixteen registers for GCC: with one fixed, the stencils
+ * came out longer and the loops slower than with the NaN read from
+ * memory. */
 #define JC_ISA_PINS 0
 #endif
 #define REG_GET(name)                          \
@@ -179,7 +184,11 @@ static inline V vcvt_i64_f64(VI x)
         __asm__ volatile("" ::"v"(r_));         \
     } while (0)
 
+#if defined(NANREG)
 static inline V nanreg(void) { return REG_GET(NANREG); }
+#else
+static inline V nanreg(void) { return splat(__builtin_nan("")); }
+#endif
 
 /* vfixupimmpd classifies each lane of its source: QNaN and SNaN (tokens 0,
  * 1) answer 0 = keep the destination (a copy of the NaN register), every
@@ -194,8 +203,10 @@ static inline V nanreg(void) { return REG_GET(NANREG); }
         REG_SET(NANREG, splat(__builtin_nan("")));              \
         REG_SET(FIXREG, (V)splatu(FIXUP_TABLE));                \
     } while (0)
-#else
+#elif defined(NANREG)
 #define SET_FIXED_REGS() REG_SET(NANREG, splat(__builtin_nan("")))
+#else
+#define SET_FIXED_REGS() ((void)0)
 #endif
 
 /* x, or the canonical NaN (0x7FF8000000000000) when x is any NaN: what
@@ -241,7 +252,8 @@ static inline V load_bools(const char *p)
 static inline void store_bools(char *p, V m)
 {
 #if defined(JC_ISA_AVX512)
-    __m128i b = _mm512_cvtepi64_epi8((__m512i)((VI)m & 1));
+    /* 0 or 1 per lane by a shift: no constant to load */
+    __m128i b = _mm512_cvtepi64_epi8((__m512i)((VU)m >> 63));
     _mm_storel_epi64((__m128i *)p, b);
 #elif defined(JC_ISA_AVX2)
     uint32_t b = (uint32_t)lane_bits((VI)m);

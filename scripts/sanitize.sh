@@ -35,9 +35,11 @@ check_stencil_flags() {
         echo "note: no stencil compile command found in $build (no JIT in this build?)"
         return 0
     fi
-    if echo "$cmds" | grep -q -- "-fsanitize\|-O0"; then
+    # whole words only: the build directory itself may be called build-O0
+    bad='(^|[[:space:]])-(O0|fsanitize[^[:space:]]*)([[:space:]]|$)'
+    if echo "$cmds" | grep -Eq -- "$bad"; then
         echo "ERROR: sanitizer or -O0 flags reach the stencils in $build:" >&2
-        echo "$cmds" | grep -- "-fsanitize\|-O0" >&2
+        echo "$cmds" | grep -E -- "$bad" >&2
         return 1
     fi
     echo "stencils in $build: built without sanitizers, at their own -O2"

@@ -422,9 +422,9 @@ static void process(conn *c)
 {
     size_t max = c->srv->opts->max_request_bytes;
     while (!c->busy && !c->closing && c->out_bytes <= OUT_HIGH) {
-        char *from = c->buf + c->start + c->scanned;
         size_t avail = c->len - c->start - c->scanned;
-        char *nl = avail ? memchr(from, '\n', avail) : NULL;
+        /* c->buf is NULL until the first read: no pointer arithmetic on it */
+        char *nl = avail ? memchr(c->buf + c->start + c->scanned, '\n', avail) : NULL;
         if (!nl) {
             size_t pending = c->len - c->start;
             c->scanned = pending;
