@@ -9,7 +9,7 @@
  *     would make of it: nothing folds, every node is used, constants and
  *     columns are numbered as step 3 numbers them, kid lists are packed in
  *     node order. Then it returns at once, the tree and its plan untouched
- *     (most expressions: `a + b`, a sum of columns and decimals);
+ *     (`a + b`, a sum of columns and decimal literals);
  *  2. down (parents first): which nodes the root still reaches;
  *  3. up: the reached nodes, their kid lists and their constants are packed
  *     in place, in the same order, so the result is again a post-order tree
@@ -17,18 +17,17 @@
  *     columns in first-use order.
  * Then tree_plan_passes recomputes aggregates and passes.
  *
- * Packing in place is safe because nothing is written before it is read:
- * node i goes to an index <= i, its constant to a slot <= the number of
- * constants before it, and (when kid lists are in node order, as the type
- * checker lays them out) its kid list to a position <= where it was. The
- * only allocations (the scratch table for a large tree; a kid array when
- * kid lists are out of order; a larger constant array when constants are
- * shared) come before the first write, so out of memory leaves the tree as
- * it was. tree_plan_passes cannot fail afterwards: folding never adds an
- * aggregate, a pass or a pass output, and it keeps arrays large enough.
+ * Packing in place never overwrites what is still to be read: node i moves
+ * to an index <= i; constants are written from the table (step 1 read
+ * their values); a kid list moves to a position <= its own when kid lists
+ * are in node order, as the type checker lays them out (else they go to a
+ * new array). Every allocation (the table beyond SMALL_TREE nodes, that kid
+ * array, a larger constant array when a shared constant becomes several)
+ * comes before the first write, so out of memory leaves the tree as it
+ * was. On a planned tree (typecheck_tree plans), tree_plan_passes then
+ * allocates nothing either: folding never adds an aggregate, a pass or a
+ * pass output, and it keeps arrays that are large enough.
  */
-#include <string.h>
-
 #include "interp/evalop.h"
 #include "interp/interp.h"
 #include "parser/parser.h"

@@ -38,10 +38,10 @@ enum mathfn_id {
  * function by another construction, listed here, computed by the scalar
  * mathfn_repaired() whatever the width, so every path still gives the same
  * bits. Each is within 1 ulp of the exact value (most are correctly
- * rounded). The JIT applies the same repairs lane by lane: its stencils
- * select with a vector form of the cheap test (ops/stencils.c, NEED_*), and
- * the lane helper then asks mathfn_needs_repair() (jit/lanes.c), so the
- * vector test must select every lane the scalar one does.
+ * rounded). Code that works a vector at a time (the array sets here, the
+ * JIT's stencils) first asks the vector form of the test (mathfn_need.h),
+ * which selects at least every lane this one does, and then this test,
+ * lane by lane, only where the vector test held (jit/lanes.c for the JIT).
  *  - exp(x), MF_EXP_BIG < x <= MF_LN_DBL_MAX: SLEEF returns +Inf although
  *    the result is finite. Defined as 2^1024 (1 + expm1(t)), with t =
  *    (x - MF_LN_DBL_MAX) - MF_LN2_1024_LO = x - 1024 ln 2 to 2^-68
@@ -88,7 +88,7 @@ enum mathfn_id {
 
 /* An upper bound of |log2|x|| for finite x, from x's exponent field e
  * alone: |e - 1023| + 1, and 1075 for zeros and subnormals (e = 0). Every
- * step is exact, so the vector form in ops/stencils.c gives the same. */
+ * step is exact, so the vector form (mathfn_need.h) gives the same. */
 static inline double mf_log2_bound(double x)
 {
     uint64_t b;

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#endif
 
 #include "util/error.h"
 #include "util/mem.h"
@@ -32,6 +35,7 @@ struct codemem {
     size_t size; /* bytes of the file, mapped in both views */
     extent *free;
     size_t nfree, free_cap;
+    size_t used_end; /* end of the highest block ever handed out */
 };
 
 codemem *codemem_new(jc_error *err)
@@ -136,6 +140,41 @@ static int grow(codemem *m, size_t need)
     return free_insert(m, off, add);
 }
 
+#if defined(__aarch64__)
+/* aarch64 under qemu-user (issue 11; docs/porting.md, section 4): qemu
+ * notices code being rewritten only through the address it runs at, so new
+ * code written through the writable view over old code that has run would
+ * run stale translations. Re-mapping the executable pages (same file, same
+ * protection; other threads' code in them is unaffected) makes qemu drop
+ * them. Real CPUs need only the cache flush after patching (jit/jit.c):
+ * the re-map is done when the CPU is an emulator's, i.e. its MIDR_EL1
+ * implementer is 0 ("software use": qemu), or when MIDR cannot be read. */
+static int stale_code_risk(void)
+{
+    static int risk = -1;
+    int r = __atomic_load_n(&risk, __ATOMIC_RELAXED);
+    if (r < 0) {
+        r = 1;
+        if (getauxval(AT_HWCAP) & (1ul << 11)) { /* HWCAP_CPUID: mrs is emulated */
+            uint64_t midr;
+            __asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
+            r = ((midr >> 24) & 0xff) == 0;
+        }
+        __atomic_store_n(&risk, r, __ATOMIC_RELAXED);
+    }
+    return r;
+}
+
+/* Re-maps the executable view over [off, end) (whole pages). */
+static int remap_exec(codemem *m, size_t off, size_t end)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    size_t a = off / pg * pg, b = (end + pg - 1) / pg * pg;
+    return mmap(m->rx + a, b - a, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED, m->fd,
+                (off_t)a) == MAP_FAILED ? -1 : 0;
+}
+#endif
+
 int codemem_alloc(codemem *m, size_t size, uint8_t **w, uintptr_t *x, size_t *held)
 {
     size_t len = (size + CODEMEM_UNIT - 1) / CODEMEM_UNIT * CODEMEM_UNIT;
@@ -154,7 +193,19 @@ int codemem_alloc(codemem *m, size_t size, uint8_t **w, uintptr_t *x, size_t *he
                         (m->nfree - i - 1) * sizeof(extent));
                 m->nfree--;
             }
+            /* the part that may have held code before (issue 11) */
+            size_t reused = m->used_end < off + len ? m->used_end : off + len;
+            if (off + len > m->used_end)
+                m->used_end = off + len;
             pthread_mutex_unlock(&m->lock);
+#if defined(__aarch64__)
+            if (reused > off && stale_code_risk() && remap_exec(m, off, reused) < 0) {
+                codemem_release(m, (uintptr_t)(m->rx + off), len);
+                return -1;
+            }
+#else
+            (void)reused;
+#endif
             *w = m->rw + off;
             *x = (uintptr_t)(m->rx + off);
             *held = len;

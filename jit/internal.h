@@ -64,7 +64,7 @@ typedef struct jit_pass {
 
 /* The pool: code memory plus, per stencil set, the read-only data and GOT
  * slots every code of that set addresses PC-relative (written once). */
-#define JIT_NSETS 4
+#define JIT_NSETS 5 /* indexed by jit_isa: NONE..NEON */
 struct jit_pool {
     codemem *mem;
     pthread_mutex_t lock;

@@ -12,8 +12,12 @@ extern const jc_stencil_set jc_stencils_sse2;
 extern const jc_stencil_set jc_stencils_avx2;
 extern const jc_stencil_set jc_stencils_avx512;
 #endif
+#if defined(JC_JIT_AARCH64) /* issue 11 */
+#include <sys/auxv.h>
+extern const jc_stencil_set jc_stencils_neon;
+#endif
 
-static const char *const isa_names[] = {"none", "sse2", "avx2", "avx512"};
+static const char *const isa_names[] = {"none", "sse2", "avx2", "avx512", "neon"};
 
 const char *jit_arch(void)
 {
@@ -59,6 +63,10 @@ const jc_stencil_set *jit_isa_set(jit_isa isa)
     case JIT_ISA_AVX512:
         return &jc_stencils_avx512;
 #endif
+#if defined(JC_JIT_AARCH64)
+    case JIT_ISA_NEON:
+        return &jc_stencils_neon;
+#endif
     default:
         return NULL;
     }
@@ -86,6 +94,10 @@ static int cpu_has(jit_isa isa)
     default:
         return 0;
     }
+#elif defined(__aarch64__)
+    /* Advanced SIMD is part of every Linux aarch64 CPU; ask anyway (HWCAP_ASIMD
+     * is bit 1 of AT_HWCAP). */
+    return isa == JIT_ISA_NEON && (getauxval(AT_HWCAP) & (1ul << 1)) != 0;
 #else
     (void)isa;
     return 0;
@@ -102,7 +114,8 @@ jit_isa jit_isa_best(void)
     /* AVX-512 pays: measured on a Cooper Lake Xeon it runs cache-resident
      * columns about twice as fast as AVX2 (a + b over 1,000 rows: 0.10 vs
      * 0.21 ns/row) and equals it when memory-bound. */
-    static const jit_isa order[] = {JIT_ISA_AVX512, JIT_ISA_AVX2, JIT_ISA_SSE2};
+    static const jit_isa order[] = {JIT_ISA_AVX512, JIT_ISA_AVX2, JIT_ISA_SSE2,
+                                    JIT_ISA_NEON};
     for (unsigned i = 0; i < sizeof order / sizeof *order; i++)
         if (jit_isa_supported(order[i]))
             return order[i];

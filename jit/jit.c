@@ -264,6 +264,9 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
         c->passes[p].code_len = (uint32_t)(pos - start);
         perfmap_note(c->x + start, pos - start, set->isa, p);
     }
+    /* aarch64 (issue 11): instruction fetch sees the stores above only once
+     * the caches are cleaned (dc cvau, ic ivau); a no-op on x86-64. */
+    __builtin___clear_cache((char *)c->x, (char *)(c->x + pos));
 
     /* the chain for explain */
     c->nnames = nitems + (t->npasses ? t->npasses - 1 : 0);

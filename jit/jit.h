@@ -25,8 +25,8 @@ typedef enum jit_isa {
     JIT_ISA_NONE = 0,
     JIT_ISA_SSE2,
     JIT_ISA_AVX2,
-    JIT_ISA_AVX512
-    /* later: JIT_ISA_NEON, ... */
+    JIT_ISA_AVX512,
+    JIT_ISA_NEON /* aarch64 Advanced SIMD, 2 lanes (issue 11) */
 } jit_isa;
 
 const char *jit_arch(void);                        /* "x86_64" */

@@ -2,15 +2,18 @@
  * lower.c — a typed tree's pass → a stencil chain.
  *
  * The chain of a pass is
- *     ENTRY | loop head: for each output, its subtree in post-order, STORE |
- *     TAIL (i += lanes; back to the loop head while rows remain) | EXIT
+ *     ENTRY, pinned scalars | loop head: pinned columns; for each output,
+ *     its subtree in post-order, STORE | TAIL (i += lanes; back to the loop
+ *     head while rows remain) | EXIT
  * Values travel on a stack held in the vector registers v0..v6: a node's
  * stencil is the variant for the depth its operands sit at. When an eighth
  * value is pushed, SPILL moves the bottom register to a context slot and
  * shifts the others down; FILL brings it back when an operator needs it.
  * Aggregate nodes are scalar reads (the pass never descends into them), as
  * are constants: no value is ever baked into code, so `a > 100` and
- * `a > 250` compile to the same bytes.
+ * `a > 250` compile to the same bytes. On AVX-512, leaves read often live
+ * in pin registers (choose_pins), and an if on an f64 comparison is one
+ * select stencil (select_stencil).
  *
  * Nothing here recurses: subtrees are contiguous ranges of the post-order
  * node array, walked with loops.
@@ -179,7 +182,7 @@ static int apply_pin(emitter *e, int id, char as, unsigned pin)
 static int apply(emitter *e, int id, char shape, uint32_t hole)
 {
     unsigned need = shape == 'P' ? 0 : shape == 'U' || shape == 'O' ? 1
-                    : shape == 'B' ? 2 : 3;
+                    : shape == 'B' ? 2 : shape == 'T' ? 3 : 4;
     if (shape == 'P' && e->k == JC_STACK_REGS)
         spill(e);
     while (e->k < need) {
@@ -193,6 +196,7 @@ static int apply(emitter *e, int id, char shape, uint32_t hole)
     case 'O': put(e, id + (int)e->k - 1, hole); e->k--; break;
     case 'B': put(e, id + (int)e->k - 2, hole); e->k--; break;
     case 'T': put(e, id + (int)e->k - 3, hole); e->k -= 2; break;
+    case 'Q': put(e, id + (int)e->k - 4, hole); e->k -= 3; break;
     default: return -1;
     }
     return 0;
@@ -395,6 +399,29 @@ static int fusion(lowering *L, uint32_t op, uint32_t leaf)
     return fused_stencil(base, form);
 }
 
+/* The SEL stencil for if(c, t, e) when its condition c is a comparison
+ * of two f64 (computed by the select itself, after both branches); -1
+ * otherwise. */
+static int select_stencil(const jc_tree *t, uint32_t n)
+{
+    const jc_node *nd = &t->nodes[n];
+    if (nd->op != OP_IF || nd->nargs != 3)
+        return -1;
+    uint32_t c = tree_kid(t, n, 0);
+    const jc_node *cn = &t->nodes[c];
+    if (cn->nargs != 2 || kid_type(t, c, 0) != JC_F64 || kid_type(t, c, 1) != JC_F64)
+        return -1;
+    switch (cn->op) {
+    case OP_EQ: return JC_ST_SELEQ_F64;
+    case OP_NE: return JC_ST_SELNE_F64;
+    case OP_LT: return JC_ST_SELLT_F64;
+    case OP_LE: return JC_ST_SELLE_F64;
+    case OP_GT: return JC_ST_SELGT_F64;
+    case OP_GE: return JC_ST_SELGE_F64;
+    default: return -1;
+    }
+}
+
 /* Is order[j] the right operand of order[j + 1] (which then follows it
  * directly in evaluation order)? */
 static int is_right_of_next(const jc_tree *t, const uint32_t *order, size_t j, size_t cnt)
@@ -544,6 +571,18 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
 
     choose_pins(&L, set, order, cnt, order + cnt, keys);
 
+    /* Comparisons that are the condition of an if are computed by the if's
+     * SEL stencil: their two operands stay on the stack (never fused into
+     * the comparison). deferred[node], by node id, in the second half of
+     * order (room for every node; set for this pass's nodes first). */
+    uint32_t *deferred = order + cnt;
+    const uint32_t mark = 1;
+    for (size_t j = 0; j < cnt; j++)
+        deferred[order[j]] = 0;
+    for (size_t j = 0; j < cnt; j++)
+        if (select_stencil(t, order[j]) >= 0)
+            deferred[tree_kid(t, order[j], 0)] = mark;
+
     emitter e = {items, 0, 0, 0, 0, spill_off};
     put(&e, JC_ST_ENTRY, 0);
     /* scalars are pinned once per run, before the loop */
@@ -576,7 +615,8 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
             int rc, id;
             uint32_t hole;
             int pin = pin_of(&L, n);
-            int right = is_right_of_next(t, order, j, cnt);
+            int right = is_right_of_next(t, order, j, cnt) &&
+                        deferred[order[j + 1]] != mark;
             if (pin >= 0) {
                 /* the next operator takes it from its register, or a push */
                 id = right ? pin_fused(t, order[j + 1]) : -1;
@@ -605,9 +645,13 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
                 use_slot(&L, PREG_SCALAR, slot, hole);
                 rc = apply(&e, nd->type == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64, 'P',
                            hole);
+            } else if (deferred[n] == mark) {
+                rc = 0; /* the if's SEL stencil compares */
+            } else if ((id = select_stencil(t, n)) >= 0) {
+                rc = apply(&e, id, 'Q', 0);
             } else {
                 char shape;
-                int id = lower_node_stencil(t, n, &shape);
+                id = lower_node_stencil(t, n, &shape);
                 rc = id < 0 ? -1 : apply(&e, id, shape, 0);
             }
             if (rc < 0)

@@ -277,6 +277,8 @@ int main(int argc, char **argv)
     const ex_arch *arch = NULL;
     if (o.eh->e_machine == ex_arch_x86_64.machine)
         arch = &ex_arch_x86_64;
+    else if (o.eh->e_machine == ex_arch_aarch64.machine) /* issue 11 */
+        arch = &ex_arch_aarch64;
     else
         die(NULL, "no extractor for ELF machine %u", o.eh->e_machine);
 

@@ -41,5 +41,6 @@ typedef struct ex_arch {
 } ex_arch;
 
 extern const ex_arch ex_arch_x86_64;
+extern const ex_arch ex_arch_aarch64; /* issue 11 */
 
 #endif /* JC_LINKER_EXTRACT_H */

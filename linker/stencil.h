@@ -44,6 +44,37 @@ enum {
     JC_RELOC_X86_64        /* R_X86_64_64: S + A */
 };
 
+/* aarch64 (issue 11; linker/extract_aarch64.c, linker/patch_aarch64.c).
+ * Each patches one 4-byte instruction at the hole's offset, and the patcher
+ * checks that instruction first. S = the hole's value + addend. */
+enum {
+    JC_RELOC_A64_JUMP26 = 16,  /* b: imm26 = (S - P) >> 2 (R_AARCH64_JUMP26) */
+    JC_RELOC_A64_CONDBR19,     /* b.cond: imm19 = (S - P) >> 2; made by the
+                                  extractor for the loop tail */
+    JC_RELOC_A64_ADR_PAGE,     /* adrp: Page(S) - Page(P) (ADR_PREL_PG_HI21) */
+    JC_RELOC_A64_MOVZ_PAGE,    /* adrp of a value hole (JC_HOLE_A) whose add is
+                                  not its only, in-place user: becomes `movz
+                                  xN, #Page(S)` (S < 64 KiB) at patch time */
+    JC_RELOC_A64_ADD_LO12,     /* add: imm12 = S & 0xfff (ADD_ABS_LO12_NC) */
+    JC_RELOC_A64_LDST8_LO12,   /* ldr/str (unsigned offset): imm12 = lo12(S)
+                                  >> log2(access size) (LDSTn_ABS_LO12_NC) */
+    JC_RELOC_A64_LDST16_LO12,
+    JC_RELOC_A64_LDST32_LO12,
+    JC_RELOC_A64_LDST64_LO12,
+    JC_RELOC_A64_LDST128_LO12,
+    JC_RELOC_A64_GOT_PAGE,     /* adrp of a GOT slot (ADR_GOT_PAGE) */
+    JC_RELOC_A64_GOT_LO12,     /* ldr x of a GOT slot (LD64_GOT_LO12_NC) */
+    JC_RELOC_A64_MOVZ_LO16,    /* a value hole's `adrp xN; ...; add xN, xN,
+                                  :lo12:` pair, rewritten by the extractor to
+                                  `movz xN, #lo16(S)` ... */
+    JC_RELOC_A64_MOVK_HI16,    /* ... `movk xN, #hi16(S), lsl 16`: S < 4 GiB.
+                                  The value is a number (a context offset),
+                                  not an address near the code */
+    JC_RELOC_A64_CALL26        /* bl (CALL26) / b (JUMP26) to a function:
+                                  only inside the extractor, which sends it
+                                  through a trampoline it appends */
+};
+
 typedef struct jc_hole {
     uint32_t offset; /* of the patched field in the stencil's code */
     uint8_t kind;    /* JC_RELOC_* */

@@ -9,7 +9,8 @@
  * continuation: the next stencil, or nothing when the patcher strips the
  * jump and the next stencil follows). Values live in the arguments:
  *   c       the run context (ops/ctx.h), in rdi
- *   i       the row index of lane 0, in rsi
+ *   i       the row register, in rsi: it counts up to zero and every
+ *           pointer is biased to the loop's end (jc_entry_fn, ops/ctx.h)
  *   p0..p3  column or output base pointers chosen by the compiler
  *   v0..v6  the value stack (v0 the bottom), vf the fault lanes.
  * Holes are the addresses of external symbols used as numbers:
@@ -305,6 +306,9 @@ extern void jc_lane_fix_tan(jc_ctx *c, unsigned lanes);
 #if defined(JC_ISA_AVX512)
 #define SLEEF10(f) Sleef_cinz_##f##d8_u10avx512fnofma
 #define SLEEF05(f) Sleef_cinz_##f##d8_u05avx512fnofma
+#elif defined(JC_ISA_NEON) /* aarch64: the no-FMA Advanced SIMD forms */
+#define SLEEF10(f) Sleef_cinz_##f##d2_u10advsimdnofma
+#define SLEEF05(f) Sleef_cinz_##f##d2_u05advsimdnofma
 #elif defined(JC_ISA_AVX2)
 #define SLEEF10(f) Sleef_cinz_##f##d4_u10avx
 #define SLEEF05(f) Sleef_cinz_##f##d4_u05avx
@@ -321,24 +325,10 @@ extern V SLEEF10(pow)(V, V);
 extern V SLEEF10(atan2)(V, V);
 extern V SLEEF05(hypot)(V, V);
 
-/* The corners of interp/mathfn.h's mathfn_needs_repair, in vector form:
- * each selects at least the lanes the scalar test does (the lane helper
- * then asks the scalar test itself). */
-#define NEED_TINY(x) ((vabs(x) < splat(MF_TINY)) & ((x) != splat(0.0)))
-#define NEED_EXP(x) (((x) > splat(MF_EXP_BIG)) & ((x) <= splat(MF_LN_DBL_MAX)))
-#define NEED_POW(x, y) (vabs(y) * log2_bound(x) >= splat(MF_POW_BOUND))
-#define NEED_SINH(x) ((vabs(x) > splat(MF_LN_DBL_MAX)) & (vabs(x) < splat(MF_SINH_BIG)))
-#define NEED_ATAN2(y, x) ((vabs(y) * splat(MF_ATAN2_SCALE) < (x)) & ((y) != splat(0.0)))
-#define NEED_LOG1P(x) (((x) > splat(MF_LOG1P_BIG)) | NEED_TINY(x))
-#define NEED_HYPOT(x, y) ((vabs(x) < splat(MF_HYPOT_TINY)) & (vabs(y) < splat(MF_HYPOT_TINY)))
-/* mf_log2_bound lane by lane, by the same exact steps: the exponent field
- * as a double (2^52 + e from its bits, minus 2^52), then |e - 1023| + 1,
- * or 1075 where e = 0. */
-static inline __attribute__((always_inline)) V log2_bound(V x)
-{
-    V e = (V)((((VU)x >> 52) & 0x7ff) | 0x4330000000000000ull) - splat(0x1p52);
-    return blend(e == splat(0.0), splat(1075.0), vabs(e - splat(1023.0)) + splat(1.0));
-}
+/* The corners of interp/mathfn.h's mathfn_needs_repair in vector form
+ * (NEED_*): each selects at least the lanes the scalar test does, which
+ * the lane helper then asks. */
+#include "interp/mathfn_need.h"
 
 /* ---- conversions -------------------------------------------------------- */
 #define XI ((VI)x)
@@ -428,12 +418,12 @@ DEF_CALLU(LOG2, SLEEF10(log2))
 DEF_REPU(LOG1P, SLEEF10(log1p), NEED_LOG1P, jc_lane_fix_log1p)
 DEF_CALLU(SIN, SLEEF10(sin))
 DEF_CALLU(COS, SLEEF10(cos))
-DEF_REPU(TAN, SLEEF10(tan), NEED_TINY, jc_lane_fix_tan)
+DEF_REPU(TAN, SLEEF10(tan), NEED_TAN, jc_lane_fix_tan)
 DEF_CALLU(ASIN, SLEEF10(asin))
 DEF_CALLU(ACOS, SLEEF10(acos))
 DEF_CALLU(ATAN, SLEEF10(atan))
 DEF_REPU(SINH, SLEEF10(sinh), NEED_SINH, jc_lane_fix_sinh)
-DEF_REPU(COSH, SLEEF10(cosh), NEED_SINH, jc_lane_fix_cosh)
+DEF_REPU(COSH, SLEEF10(cosh), NEED_COSH, jc_lane_fix_cosh)
 DEF_CALLU(TANH, SLEEF10(tanh))
 DEF_REPB(ATAN2, SLEEF10(atan2), NEED_ATAN2, jc_lane_fix_atan2)
 DEF_REPB(HYPOT, SLEEF05(hypot), NEED_HYPOT, jc_lane_fix_hypot)

@@ -16,6 +16,11 @@
 
 #include <stdint.h>
 
+/* aarch64 (issue 11): the NEON set has its own body, ops/vec_neon.h. */
+#if defined(JC_ISA_NEON)
+#include "ops/vec_neon.h"
+#else /* x86-64 */
+
 #if defined(JC_ISA_AVX512)
 #include <immintrin.h>
 #define LANES 8
@@ -265,5 +270,7 @@ static inline void store_bools(char *p, V m)
     __builtin_memcpy(p, &b, 2);
 #endif
 }
+
+#endif /* x86-64; JC_ISA_NEON */
 
 #endif /* JC_OPS_VEC_H */

@@ -9,6 +9,8 @@
 # with GCC and its own fixed flags, whatever the build type and
 # sanitizers (this script checks that, below).
 # Usage: scripts/sanitize.sh [asan|O0|all]   (default: all)
+# $JITCALC_SANITIZE_CTEST_ARGS: extra ctest arguments (e.g. -L hardening, or
+# -E NAME with a comment in the caller saying why a test is left out).
 # Prints how long each configuration took. Exits non-zero on any failure.
 set -eu
 cd "$(dirname "$0")/.."
@@ -62,7 +64,9 @@ run_config() {
     built=$(now)
     echo "== $name: ctest"
     rc=0
-    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 1800 || rc=$?
+    # shellcheck disable=SC2086
+    ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 1800 \
+        ${JITCALC_SANITIZE_CTEST_ARGS:-} || rc=$?
     end=$(now)
     echo "== $name: build $((built - start)) s, tests $((end - built)) s, total $((end - start)) s"
     return $rc

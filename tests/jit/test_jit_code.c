@@ -45,8 +45,8 @@ static jit_isa any_isa(void)
 static void test_isa_names_round_trip(void **state)
 {
     (void)state;
-    static const char *const names[] = {"none", "sse2", "avx2", "avx512"};
-    for (int i = 0; i < 4; i++) {
+    static const char *const names[] = {"none", "sse2", "avx2", "avx512", "neon"};
+    for (int i = 0; i < 5; i++) {
         jit_isa isa;
         assert_int_equal(jit_isa_parse(names[i], &isa), 0);
         assert_string_equal(jit_isa_name(isa), names[i]);
@@ -60,6 +60,12 @@ static void test_isa_names_round_trip(void **state)
 #if defined(__x86_64__)
     assert_string_equal(jit_arch(), "x86_64");
     assert_true(jit_isa_supported(JIT_ISA_SSE2)); /* the x86-64 baseline */
+    assert_false(jit_isa_supported(JIT_ISA_NEON));
+#elif defined(__aarch64__)
+    assert_string_equal(jit_arch(), "aarch64");
+    assert_int_equal(best, JIT_ISA_NEON); /* Advanced SIMD: every aarch64 */
+    assert_int_equal(jit_isa_lanes(JIT_ISA_NEON), 2);
+    assert_false(jit_isa_supported(JIT_ISA_SSE2));
 #endif
 }
 
@@ -135,6 +141,9 @@ static void test_reused_columns_and_scalars_are_pinned(void **state)
     /* a scalar right operand is read from its pin */
     assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "ADDR_F64"));
     assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "PINS_64"));
+    /* an if on a comparison of f64 is one select stencil */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "SELGT_F64"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "GT_F64"));
     /* a column read once is not pinned */
     assert_false(chain_has(pool, JIT_ISA_AVX512, "a*b + c", "PIN"));
     /* a pass that calls out pins nothing: the call would clobber the pins */
@@ -157,7 +166,7 @@ static void check_layout(const char *text, size_t rows, size_t offset, int into_
     jc_tree t;
     build(&t, text);
     assert_int_equal(t.npasses, 1);
-    size_t bytes = rows * 8 + 128;
+    size_t bytes = (rows * 8 + 128 + 63) / 64 * 64; /* a multiple of the alignment */
     char *ba = aligned_alloc(64, bytes), *bb = aligned_alloc(64, bytes);
     char *bo = aligned_alloc(64, bytes);
     double *a = (double *)(ba + offset), *b = (double *)(bb + offset);
@@ -283,6 +292,44 @@ static void test_freed_code_memory_is_reused(void **state)
     jit_pool_free(pool);
 }
 
+/* Code written where other code has run runs as written (issue 11): on
+ * aarch64 the caches are flushed after patching, and under qemu-user the
+ * executable view of a reused block is re-mapped, or qemu would keep
+ * running its translation of the old code. Two codes of the same size take
+ * turns in the same block. */
+static void test_reused_code_memory_runs_the_new_code(void **state)
+{
+    (void)state;
+    jit_isa isa = any_isa();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree ts[2];
+    build(&ts[0], "a + b");
+    build(&ts[1], "a - b");
+    double a[5] = {1, 2, 3, 4, 5}, b[5] = {10, 20, 30, 40, 50}, o[5];
+    const void *cols[2] = {a, b};
+    void *outs[1] = {o};
+    jc_block_io io = {cols, NULL, outs};
+    uintptr_t where = 0;
+    for (int round = 0; round < 6; round++) {
+        jit_code *c = jit_compile(pool, &ts[round & 1], isa, &err);
+        assert_non_null(c);
+        const void *start;
+        size_t len;
+        jit_code_range(c, 0, &start, &len);
+        if (round == 0)
+            where = (uintptr_t)start;
+        assert_int_equal((uintptr_t)start, where); /* the same block each time */
+        assert_int_equal(jit_run(c, 0, &io, 0, 5), 0);
+        for (int i = 0; i < 5; i++)
+            assert_true(o[i] == (round & 1 ? a[i] - b[i] : a[i] + b[i]));
+        jit_code_free(c);
+    }
+    tree_free(&ts[0]);
+    tree_free(&ts[1]);
+    jit_pool_free(pool);
+}
+
 /* Every mapping of the process: none may be writable and executable. */
 static int count_wx(int *exec_code)
 {
@@ -398,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_aligned_and_overlapping_runs_match_interpreter),
         cmocka_unit_test(test_literals_are_not_baked_into_code),
         cmocka_unit_test(test_freed_code_memory_is_reused),
+        cmocka_unit_test(test_reused_code_memory_runs_the_new_code),
         cmocka_unit_test(test_no_mapping_is_writable_and_executable),
         cmocka_unit_test(test_perf_map_names_jitted_code_when_asked),
     };

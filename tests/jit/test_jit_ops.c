@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <cmocka.h>
 
@@ -40,7 +41,8 @@ static int teardown(void **state)
 
 static void check_all(const char *const *exprs)
 {
-    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512};
+    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512,
+                                   JIT_ISA_NEON};
     int ran = 0;
     for (size_t s = 0; s < sizeof isas / sizeof *isas; s++) {
         jit_isa isa = isas[s];
@@ -128,7 +130,12 @@ static void test_if_selects_like_interpreter(void **state)
     (void)state;
     static const char *const e[] = {
         "if(p, a, b)", "if(p, n, m)", "if(p, p, q)", "if(a > b, a - b, b - a)",
-        "if(m != 0, n // m, 0)", "if(a > b, n, a)", "if(q, 1, 2.5)", NULL};
+        "if(m != 0, n // m, 0)", "if(a > b, n, a)", "if(q, 1, 2.5)",
+        /* a comparison of f64 as the condition: one SEL stencil */
+        "if(a < b, a, b)", "if(a <= 0.5, 1.5, b)", "if(a == b, a * b, a + b)",
+        "if(a != b, n, m)", "if(a >= b, p, q)", "if(a > 1, if(b < a, a - b, b), -a)",
+        "if(if(p, a, b) > a * b, a, 2.5)", "if(n > m, a, b)",
+        "a+(b+(a+(b+(a+(b+if(a > b+(a+b), b+(a*(b+a)), a-(b-(a+b))))))))", NULL};
     check_all(e);
 }
 
@@ -210,6 +217,36 @@ static void test_passes_that_call_out_match_interpreter(void **state)
     check_all(e);
 }
 
+static void test_context_offsets_beyond_64_kib_match_interpreter(void **state)
+{
+    (void)state;
+    /* 9,000 constants: scalar slots (and the spill slots after them) lie
+     * more than 64 KiB into the context. On aarch64 a context offset is
+     * built by movz + movk (linker/patch_aarch64.c), not by an adrp page. */
+    enum { TERMS = 9000 };
+    char *text = malloc(TERMS * 16);
+    assert_non_null(text);
+    size_t n = 0;
+    for (int k = 1; k <= TERMS; k++)
+        n += (size_t)sprintf(text + n, "%sa*%d", k > 1 ? "+" : "", k);
+    n += (size_t)sprintf(text + n, "+(b+(a+(b+(a+(b+(a+(b+(a+b))))))))");
+    assert_true(n < 65536);
+    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512,
+                                   JIT_ISA_NEON};
+    int ran = 0;
+    for (size_t s = 0; s < sizeof isas / sizeof *isas; s++) {
+        if (!jit_isa_supported(isas[s]))
+            continue;
+        if (dt_compare(pool, isas[s], text, &data, 5, 72, 0, NULL) != 0)
+            fail_msg("a 9,000-constant sum differs (or does not compile) on %s",
+                     jit_isa_name(isas[s]));
+        ran++;
+    }
+    free(text);
+    if (!ran)
+        skip();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_aggregate_reads_and_passes_match_interpreter),
         cmocka_unit_test(test_columns_beyond_pointer_registers_match_interpreter),
         cmocka_unit_test(test_register_spills_match_interpreter),
+        cmocka_unit_test(test_context_offsets_beyond_64_kib_match_interpreter),
         cmocka_unit_test(test_pinned_leaves_match_interpreter),
         cmocka_unit_test(test_passes_that_call_out_match_interpreter),
     };

@@ -43,8 +43,9 @@ static int same(const jc_result *x, int rx, const jc_error *ex, const jc_result 
 static void test_random_expressions_match_interpreter(void **state)
 {
     (void)state;
-    static const char *const isas[] = {"sse2", "avx2", "avx512"};
-    jc_engine *ref, *eng[3] = {0};
+    static const char *const isas[] = {"sse2", "avx2", "avx512", "neon"};
+#define NISAS (int)(sizeof isas / sizeof *isas)
+    jc_engine *ref, *eng[NISAS] = {0};
     jc_options o;
     jc_error err;
     jc_options_init(&o);
@@ -52,7 +53,7 @@ static void test_random_expressions_match_interpreter(void **state)
     ref = jc_engine_new(&o, &err);
     assert_non_null(ref);
     int neng = 0;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < NISAS; k++) {
         jit_isa isa;
         if (jit_isa_parse(isas[k], &isa) < 0 || !jit_isa_supported(isa))
             continue;
@@ -91,7 +92,7 @@ static void test_random_expressions_match_interpreter(void **state)
         jc_error e0 = {0};
         int rc0 = jc_eval(ref, text, JC_NUL_TERMINATED, cols, DT_NCOLS, rows, &r0, &e0);
         errors += rc0 != 0;
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < NISAS; k++) {
             if (!eng[k])
                 continue;
             jc_result r1 = {0};
@@ -123,7 +124,7 @@ static void test_random_expressions_match_interpreter(void **state)
     assert_true(jitted * 10 >= compared * 7);
     assert_true(errors > 0 && errors * 2 < EXPRESSIONS);
     dt_data_free(&d);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < NISAS; k++)
         jc_engine_free(eng[k]);
     jc_engine_free(ref);
 }

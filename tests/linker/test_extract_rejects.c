@@ -71,6 +71,43 @@ static void test_well_formed_stencil_is_accepted(void **state)
     assert_int_equal(extract("good", msg, sizeof msg), 0);
 }
 
+#if defined(__aarch64__) /* issue 11: crafted/aarch64/ */
+static void test_load_from_a_value_hole_fails(void **state)
+{
+    (void)state;
+    expect_failure("hole_load", "stencil SCALAR_64_0", "unsupported relocation");
+}
+
+static void test_indirect_jump_fails(void **state)
+{
+    (void)state;
+    expect_failure("indirect_jump", "stencil ABS_F64_0", "indirect jump");
+}
+
+static void test_value_hole_add_without_its_adrp_fails(void **state)
+{
+    (void)state;
+    expect_failure("unpaired_hole", "stencil LOADC_64_0", "no `adrp`");
+}
+
+static void test_call_by_bl_goes_through_a_trampoline(void **state)
+{
+    (void)state;
+    char msg[4096];
+    assert_int_equal(extract("call_by_bl", msg, sizeof msg), 0);
+    /* the generated table ends the stencil with adrp x16; ldr x16; br x16 */
+    char path[1024], text[1 << 16];
+    snprintf(path, sizeof path, "%s/call_by_bl.c", JC_CRAFTED_DIR);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    assert_non_null(strstr(text, "0x03,0x00,0x00,0x94")); /* bl +12 */
+    assert_non_null(strstr(text, "0x10,0x00,0x00,0x90,0x10,0x02,0x40,0xf9,0x00,0x02,0x1f,0xd6"));
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -79,6 +116,12 @@ int main(void)
         cmocka_unit_test(test_unexpected_ret_fails),
         cmocka_unit_test(test_symbol_outside_allowlist_fails),
         cmocka_unit_test(test_well_formed_stencil_is_accepted),
+#if defined(__aarch64__)
+        cmocka_unit_test(test_load_from_a_value_hole_fails),
+        cmocka_unit_test(test_indirect_jump_fails),
+        cmocka_unit_test(test_value_hole_add_without_its_adrp_fails),
+        cmocka_unit_test(test_call_by_bl_goes_through_a_trampoline),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,21 @@ static const int chosen[] = {JC_ST_ENTRY, JC_ST_TAIL, JC_ST_EXIT, JC_ST_LOADC_64
                              JC_ST_PINP1_64 + 3, JC_ST_ADDR_F64 + 1 * JC_PIN_REGS + 2};
 
 static const char *const kind_name[] = {"?", "PC32", "GOTPCREL", "ABS32", "ABS32S", "ABS64"};
+/* aarch64 (issue 11): from JC_RELOC_A64_JUMP26 on */
+static const char *const a64_kind_name[] = {
+    "JUMP26", "CONDBR19", "ADR_PAGE", "MOVZ_PAGE", "ADD_LO12", "LDST8_LO12", "LDST16_LO12",
+    "LDST32_LO12", "LDST64_LO12", "LDST128_LO12", "GOT_PAGE", "GOT_LO12", "MOVZ_LO16",
+    "MOVK_HI16", "CALL26"};
+
+static const char *kind_str(unsigned kind)
+{
+    if (kind < sizeof kind_name / sizeof *kind_name)
+        return kind_name[kind];
+    if (kind >= JC_RELOC_A64_JUMP26 &&
+        kind - JC_RELOC_A64_JUMP26 < sizeof a64_kind_name / sizeof *a64_kind_name)
+        return a64_kind_name[kind - JC_RELOC_A64_JUMP26];
+    return "?";
+}
 static const char *const sym_name[] = {"?", "CONT", "TARGET", "HOLE_A", "RODATA", "FUNC"};
 
 static size_t dump(const jc_stencil_set *set, char *out, size_t cap)
@@ -35,7 +50,7 @@ static size_t dump(const jc_stencil_set *set, char *out, size_t cap)
         OUT("\n");
         for (unsigned k = 0; k < st->nholes; k++) {
             const jc_hole *h = &set->holes[st->holes + k];
-            OUT("  hole +%u %s %s", h->offset, kind_name[h->kind], sym_name[h->sym]);
+            OUT("  hole +%u %s %s", h->offset, kind_str(h->kind), sym_name[h->sym]);
             if (h->sym == JC_SYM_FUNC)
                 OUT(" %s", set->func_names[h->index]);
             OUT(" %+d\n", h->addend);
@@ -93,12 +108,19 @@ static void test_avx512_stencils_match_golden(void **state)
     check(JIT_ISA_AVX512);
 }
 
+static void test_neon_stencils_match_golden(void **state)
+{
+    (void)state;
+    check(JIT_ISA_NEON);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sse2_stencils_match_golden),
         cmocka_unit_test(test_avx2_stencils_match_golden),
         cmocka_unit_test(test_avx512_stencils_match_golden),
+        cmocka_unit_test(test_neon_stencils_match_golden),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,8 +16,48 @@
 
 #include "jit/internal.h"
 
-static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512};
+static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512, JIT_ISA_NEON};
 #define NISAS (sizeof isas / sizeof *isas)
+
+/* The encodings of this architecture's tables: x86-64, or aarch64 (issue
+ * 11; every aarch64 hole is one 4-byte instruction). */
+static inline uint32_t word_at(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+static int kind_width(unsigned kind)
+{
+#if defined(__aarch64__)
+    return kind >= JC_RELOC_A64_JUMP26 && kind <= JC_RELOC_A64_MOVK_HI16 ? 4 : 0;
+#else
+    if (kind < JC_RELOC_X86_PC32 || kind > JC_RELOC_X86_64)
+        return 0;
+    return kind == JC_RELOC_X86_64 ? 8 : 4;
+#endif
+}
+
+/* The last instruction is the strippable `jmp jc_cont` (h: its hole). */
+static int ends_in_cont_jump(const uint8_t *code, const jc_stencil *st, const jc_hole *h)
+{
+#if defined(__aarch64__)
+    return h && (word_at(code + st->size - 4) & 0xfc000000u) == 0x14000000u &&
+           h->sym == JC_SYM_CONT && h->addend == 0; /* b */
+#else
+    return h && code[st->size - 5] == 0xe9 && h->sym == JC_SYM_CONT && h->addend == -4;
+#endif
+}
+
+static int ends_in_ret(const uint8_t *code, const jc_stencil *st)
+{
+#if defined(__aarch64__)
+    return word_at(code + st->size - 4) == 0xd65f03c0u; /* ret */
+#else
+    return code[st->size - 1] == 0xc3;
+#endif
+}
 
 /* Pin stencils (shapes R, W) exist only for the set's pin registers. */
 static int present(const jc_stencil_set *set, int id)
@@ -61,8 +101,8 @@ static void test_holes_are_known_and_inside(void **state)
             const jc_stencil *st = &set->stencils[id];
             for (unsigned k = 0; k < st->nholes; k++) {
                 const jc_hole *h = &set->holes[st->holes + k];
-                unsigned width = h->kind == JC_RELOC_X86_64 ? 8 : 4;
-                if (h->kind < JC_RELOC_X86_PC32 || h->kind > JC_RELOC_X86_64)
+                unsigned width = (unsigned)kind_width(h->kind);
+                if (!width)
                     fail_msg("%s %s: unknown kind %u", set->isa, jc_stencil_names[id], h->kind);
                 if (h->sym < JC_SYM_CONT || h->sym > JC_SYM_FUNC)
                     fail_msg("%s %s: unknown symbol %u", set->isa, jc_stencil_names[id], h->sym);
@@ -99,8 +139,7 @@ static void test_trailing_jump_flag_matches_the_bytes(void **state)
                 continue;
             const uint8_t *code = set->code + st->code;
             const jc_hole *h = st->size >= 5 ? hole_at(set, st, st->size - 4u) : NULL;
-            int jump = h && code[st->size - 5] == 0xe9 && h->sym == JC_SYM_CONT &&
-                       h->addend == -4;
+            int jump = ends_in_cont_jump(code, st, h);
             if (jump != !!(st->flags & JC_STENCIL_TRAILING_JUMP))
                 fail_msg("%s %s: trailing jump flag %d, bytes say %d", set->isa,
                          jc_stencil_names[id], st->flags, jump);
@@ -131,7 +170,7 @@ static void test_only_exit_returns(void **state)
                 conts += set->holes[st->holes + k].sym == JC_SYM_CONT;
             if (id == JC_ST_EXIT) {
                 assert_int_equal(conts, 0);
-                assert_int_equal(set->code[st->code + st->size - 1], 0xc3);
+                assert_true(ends_in_ret(set->code + st->code, st));
             } else if (conts == 0) {
                 fail_msg("%s %s never continues", set->isa, jc_stencil_names[id]);
             }
@@ -179,6 +218,18 @@ static void test_loop_tail_branches_back_conditionally(void **state)
         int found = 0;
         for (unsigned k = 0; k < st->nholes; k++) {
             const jc_hole *h = &set->holes[st->holes + k];
+#if defined(__aarch64__)
+            if (h->sym == JC_SYM_TARGET) {
+                /* `adds x1, x1, #lanes; b.mi target; b cont`: the
+                 * extractor made the conditional branch (CONDBR19) */
+                assert_int_equal(word_at(code), 0xb1000021u | (set->lanes << 10));
+                assert_int_equal(h->offset, 4);
+                assert_int_equal(h->kind, JC_RELOC_A64_CONDBR19);
+                assert_int_equal(word_at(code + 4), 0x54000004u); /* b.mi */
+                assert_int_equal(st->size, 12);
+                found = 1;
+            }
+#else
             if (h->sym == JC_SYM_TARGET) {
                 /* The row register counts up to zero: `add $lanes, %rsi;
                  * js target` (0f 88 rel32), not `jns over; jmp target`,
@@ -191,6 +242,7 @@ static void test_loop_tail_branches_back_conditionally(void **state)
                 assert_int_equal(code[h->offset - 1], 0x88);
                 found = 1;
             }
+#endif
         }
         assert_true(found);
     }
@@ -199,8 +251,10 @@ static void test_loop_tail_branches_back_conditionally(void **state)
 static void test_called_functions_are_allowed_and_resolved(void **state)
 {
     (void)state;
-    static const char *const suffix[] = {"", "d2_u10sse2", "d4_u10avx", "d8_u10avx512fnofma"};
-    static const char *const suffix05[] = {"", "d2_u05sse2", "d4_u05avx", "d8_u05avx512fnofma"};
+    static const char *const suffix[] = {"", "d2_u10sse2", "d4_u10avx", "d8_u10avx512fnofma",
+                                         "d2_u10advsimdnofma"};
+    static const char *const suffix05[] = {"", "d2_u05sse2", "d4_u05avx", "d8_u05avx512fnofma",
+                                           "d2_u05advsimdnofma"};
     for (size_t s = 0; s < NISAS; s++) {
         const jc_stencil_set *set = jit_isa_set(isas[s]);
         if (!set)
