@@ -24,11 +24,12 @@ for bin in "$@"; do
         dict="-dict=$here/dict/$short.dict"
     fi
     echo "== $name: $secs s"
-    # -timeout: one input taking 10 s is a hang; -rss_limit_mb: a leak or
-    # an unbounded allocation; -max_len: inputs bigger than the limits the
-    # harnesses care about add nothing but time.
+    # -timeout: one input taking 30 s is a hang (generous: CI machines are
+    # busy); -rss_limit_mb: a leak or an unbounded allocation; -max_len:
+    # inputs bigger than the limits the harnesses care about add nothing
+    # but time.
     # shellcheck disable=SC2086
-    if ! "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2560 \
+    if ! "$bin" -max_total_time="$secs" -timeout=30 -rss_limit_mb=2560 \
             -max_len=8192 -print_final_stats=1 $dict \
             -artifact_prefix="$here/crashes/$short/" \
             "$work/corpus/$short" $seeds \

@@ -48,13 +48,17 @@ enum mathfn_id {
  *    (|t| < 2^-15; the first subtraction is exact). The one rounding of
  *    1 + expm1(t) is 0.5 ulp; expm1's own error (1 ulp of a value below
  *    2^-15) and t's are below 2^-12 ulp of the result: <= 0.5002 ulp.
- *  - pow(x, y), |y| * mf_log2_bound(x) >= MF_POW_BOUND and then
- *    mathfn_pow_near_overflow(x, y): SLEEF returns ±Inf when y log2|x| is
- *    in (1023.9999975, 1024), where the result is finite. Defined as the
- *    correctly rounded value (MPFR) wherever SLEEF's log2 puts y log2|x|
- *    in [1024 - 2^-17, 1024 + 2^-30]: a superset of that gap (the
- *    estimate is good to 2^-41), x finite and nonzero, y finite, and x > 0
- *    or y an integer.
+ *  - pow(x, y), mf_pow_maybe(x, y) and then mathfn_pow_hard(x, y): x
+ *    finite and nonzero, y finite, x > 0 or y an integer, and p = y log2|x|
+ *    (SLEEF's log2, within 2^-41 of the exact product) either
+ *     - in [1024 - 2^-17, 1024 + 2^-30]: SLEEF returns ±Inf from
+ *       y log2|x| > 1023.9999975 although the result is finite below 1024;
+ *     - or, for 0.5 <= |x| < 2, with 256 <= |p|, -1076 <= p <= 1024 +
+ *       2^-30: there SLEEF's log (reduced to m near 1.5, where |ln x| is
+ *       small) loses enough that results far from 1 are up to 1.15 ulp off
+ *       (measured: x in [0.72, 0.75), |y ln x| > 450); below |p| = 256 it
+ *       stays under 0.7 ulp, and for other x under 0.8 ulp at any p.
+ *    Defined as the correctly rounded value (MPFR).
  *  - sinh(x), cosh(x), MF_LN_DBL_MAX < |x| < MF_SINH_BIG: SLEEF overflows
  *    to ±Inf although the result is finite up to 710.4758600739439.
  *    Defined as the correctly rounded value (MPFR).
@@ -74,7 +78,8 @@ enum mathfn_id {
  * ln 2 (sinh, cosh) or y ln|x| to 2^-60 (pow), and every construction from
  * SLEEF's 1-ulp parts adds a rounding on top of an error that may already
  * be 1 ulp. MPFR (a run-time dependency of libjitcalc) gives the correct
- * rounding outright, on the stack (MPFR_DECL_INIT), only for these inputs.
+ * rounding outright, on the stack (MPFR_DECL_INIT), only for these inputs:
+ * results beyond 2^±256 from bases in [0.5, 2), or near DBL_MAX.
  */
 #define MF_LOG1P_BIG 1e307
 #define MF_TINY 0x1p-1021
@@ -83,23 +88,32 @@ enum mathfn_id {
 #define MF_LN2_1024_LO 0x1.abc9e3b39803fp-46 /* 1024 ln 2 - MF_LN_DBL_MAX */
 #define MF_SINH_BIG 711.0 /* sinh, cosh overflow from 710.4758600739439 */
 #define MF_ATAN2_SCALE 0x1p1000
-#define MF_POW_BOUND 1023.0
+#define MF_POW_NEAR1 255.0 /* mf_pow_maybe for 0.5 <= |x| < 2 */
+#define MF_POW_BOUND 1023.0 /* ... and for the other x */
 #define MF_HYPOT_TINY 0x1p-1000
 
 /* An upper bound of |log2|x|| for finite x, from x's exponent field e
- * alone: |e - 1023| + 1, and 1075 for zeros and subnormals (e = 0). Every
- * step is exact, so the vector form (mathfn_need.h) gives the same. */
+ * alone: |e - 1022.5| + 0.5 (1 exactly for 0.5 <= |x| < 2), and 1075 for
+ * zeros and subnormals (e = 0). Every step is exact, and the vector form
+ * (mathfn_need.h) takes the same steps. */
 static inline double mf_log2_bound(double x)
 {
     uint64_t b;
     __builtin_memcpy(&b, &x, sizeof b);
     double e = (double)((b >> 52) & 0x7ff);
-    return e == 0 ? 1075.0 : __builtin_fabs(e - 1023.0) + 1.0;
+    return e == 0 ? 1075.0 : __builtin_fabs(e - 1022.5) + 0.5;
 }
 
-/* pow's second test (only where the first holds): SLEEF's log2 puts
- * y log2|x| near 1024 (see above). */
-int mathfn_pow_near_overflow(double x, double y);
+/* pow's cheap first test: |y log2|x|| may reach 256 (0.5 <= |x| < 2) or
+ * 1023 (other x), so mathfn_pow_hard may hold. */
+static inline int mf_pow_maybe(double x, double y)
+{
+    double b = mf_log2_bound(x);
+    return __builtin_fabs(y) * b >= (b == 1.0 ? MF_POW_NEAR1 : MF_POW_BOUND);
+}
+
+/* pow's second test (see above); only where mf_pow_maybe holds. */
+int mathfn_pow_hard(double x, double y);
 
 static inline int mathfn_needs_repair(enum mathfn_id id, double x, double y)
 {
@@ -107,8 +121,7 @@ static inline int mathfn_needs_repair(enum mathfn_id id, double x, double y)
     switch (id) {
     case MF_EXP: return x > MF_EXP_BIG && x <= MF_LN_DBL_MAX;
     case MF_POW:
-        return __builtin_fabs(y) * mf_log2_bound(x) >= MF_POW_BOUND &&
-               mathfn_pow_near_overflow(x, y);
+        return mf_pow_maybe(x, y) && mathfn_pow_hard(x, y);
     case MF_SINH: case MF_COSH: return a > MF_LN_DBL_MAX && a < MF_SINH_BIG;
     case MF_ATAN2: /* mathfn2(MF_ATAN2, y, x): here x is atan2's y */
         return a * MF_ATAN2_SCALE < y && x != 0;

@@ -21,7 +21,7 @@
 #define NEED_NONE(...) ((VI){0})
 #define NEED_TINY(x) ((vabs(x) < splat(MF_TINY)) & ((x) != splat(0.0)))
 #define NEED_EXP(x) (((x) > splat(MF_EXP_BIG)) & ((x) <= splat(MF_LN_DBL_MAX)))
-#define NEED_POW(x, y) (vabs(y) * need_log2_bound(x) >= splat(MF_POW_BOUND))
+#define NEED_POW(x, y) need_pow(x, y)
 #define NEED_SINH(x) ((vabs(x) > splat(MF_LN_DBL_MAX)) & (vabs(x) < splat(MF_SINH_BIG)))
 #define NEED_COSH(x) NEED_SINH(x)
 #define NEED_ATAN2(y, x) ((vabs(y) * splat(MF_ATAN2_SCALE) < (x)) & ((y) != splat(0.0)))
@@ -29,13 +29,15 @@
 #define NEED_LOG1P(x) (((x) > splat(MF_LOG1P_BIG)) | NEED_TINY(x))
 #define NEED_HYPOT(x, y) ((vabs(x) < splat(MF_HYPOT_TINY)) & (vabs(y) < splat(MF_HYPOT_TINY)))
 
-/* mf_log2_bound (mathfn.h) lane by lane, by the same exact steps: the
- * exponent field e as a double (the bits of 2^52 + e, minus 2^52), then
- * |e - 1023| + 1, or 1075 where e = 0. */
-static inline __attribute__((always_inline)) V need_log2_bound(V x)
+/* mf_pow_maybe (mathfn.h) lane by lane, by the same exact steps: the
+ * exponent field e as a double (the bits of 2^52 + e, minus 2^52), the
+ * bound |e - 1022.5| + 0.5 (1075 where e = 0), then the product and the
+ * threshold it is compared with. */
+static inline __attribute__((always_inline)) VI need_pow(V x, V y)
 {
     V e = (V)((((VU)x >> 52) & 0x7ff) | 0x4330000000000000ull) - splat(0x1p52);
-    return blend(e == splat(0.0), splat(1075.0), vabs(e - splat(1023.0)) + splat(1.0));
+    V b = blend(e == splat(0.0), splat(1075.0), vabs(e - splat(1022.5)) + splat(0.5));
+    return vabs(y) * b >= blend(b == splat(1.0), splat(MF_POW_NEAR1), splat(MF_POW_BOUND));
 }
 
 #endif /* JC_INTERP_MATHFN_NEED_H */

@@ -10,30 +10,32 @@
 #include <sleef.h>
 
 /*
- * f(x[, y]) correctly rounded to a double, by MPFR: for results at least
- * DBL_MIN in magnitude (sinh, cosh and pow near 2^1024 here), where a 53-bit
- * MPFR value converts to a double exactly or overflows to ±Inf as IEEE
- * rounding does. The caller's MPFR state (exponent range, flags) is kept
- * as it was, and the thread's constant cache (ln 2) is freed again: the
- * inputs are rare, and a library must not leave per-thread allocations.
+ * f(x[, y]) correctly rounded to a double, by MPFR: 53 bits in double's
+ * exponent range (emin -1073: 2^-1074 is 0.1b * 2^-1073), then
+ * subnormalised, so overflow, underflow and subnormal results round as
+ * IEEE does. The caller's MPFR state (exponent range, flags) is restored,
+ * and the thread's constant cache (ln 2) is freed again: the inputs are
+ * rare, and a library must not leave per-thread allocations behind.
  */
 static double mpfr_rounded(enum mathfn_id id, double x, double y)
 {
     mpfr_flags_t flags = mpfr_flags_save();
     mpfr_exp_t emin = mpfr_get_emin(), emax = mpfr_get_emax();
-    mpfr_set_emin(mpfr_get_emin_min());
-    mpfr_set_emax(mpfr_get_emax_max());
+    mpfr_set_emin(-1073);
+    mpfr_set_emax(1024);
     MPFR_DECL_INIT(r, 53);
     MPFR_DECL_INIT(a, 53);
     MPFR_DECL_INIT(b, 53);
-    mpfr_set_d(a, x, MPFR_RNDN); /* exact: 53 bits hold any double */
+    mpfr_set_d(a, x, MPFR_RNDN); /* exact: any double fits */
     mpfr_set_d(b, y, MPFR_RNDN);
+    int t;
     switch (id) {
-    case MF_SINH: mpfr_sinh(r, a, MPFR_RNDN); break;
-    case MF_COSH: mpfr_cosh(r, a, MPFR_RNDN); break;
-    case MF_POW: mpfr_pow(r, a, b, MPFR_RNDN); break;
-    default: mpfr_set_nan(r); break;
+    case MF_SINH: t = mpfr_sinh(r, a, MPFR_RNDN); break;
+    case MF_COSH: t = mpfr_cosh(r, a, MPFR_RNDN); break;
+    case MF_POW: t = mpfr_pow(r, a, b, MPFR_RNDN); break;
+    default: t = 0, mpfr_set_nan(r); break;
     }
+    mpfr_subnormalize(r, t, MPFR_RNDN);
     double d = mpfr_get_d(r, MPFR_RNDN);
     mpfr_set_emin(emin);
     mpfr_set_emax(emax);
@@ -42,7 +44,7 @@ static double mpfr_rounded(enum mathfn_id id, double x, double y)
     return d;
 }
 
-int mathfn_pow_near_overflow(double x, double y)
+int mathfn_pow_hard(double x, double y)
 {
     double a = __builtin_fabs(x);
     if (!(a > 0 && a <= __DBL_MAX__) || !(__builtin_fabs(y) <= __DBL_MAX__))
@@ -55,7 +57,11 @@ int mathfn_pow_near_overflow(double x, double y)
      * below 1024 takes it with room to spare; above 1024 + 2^-41 the exact
      * result overflows too and SLEEF's ±Inf is right. */
     double p = y * Sleef_cinz_log2d1_u10purec(a);
-    return p >= 1024 - 0x1p-17 && p <= 1024 + 0x1p-30;
+    if (p > 1024 + 0x1p-30)
+        return 0;
+    if (a >= 0.5 && a < 2) /* SLEEF's log is weakest here (mathfn.h) */
+        return __builtin_fabs(p) >= 256 && p >= -1076;
+    return p >= 1024 - 0x1p-17;
 }
 
 double mathfn_repaired(enum mathfn_id id, double x, double y)

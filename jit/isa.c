@@ -88,9 +88,10 @@ static int cpu_has(jit_isa isa)
     case JIT_ISA_AVX2:
         return __builtin_cpu_supports("avx2") != 0;
     case JIT_ISA_AVX512:
-        /* the stencils are built with F, DQ, VL and BW */
+        /* the stencils are built with F, DQ, VL, BW and BMI2 (bool stores) */
         return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+               __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("bmi2");
     default:
         return 0;
     }

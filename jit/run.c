@@ -31,6 +31,9 @@ static char *bias(const void *base, size_t rows, size_t esize)
     return (char *)((uintptr_t)base + (uintptr_t)(rows * esize));
 }
 
+/* Inlined into jit_run: for a small run they are most of its cost. */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 /* The arguments of one call of a pass's code: the pointer registers, and
  * the context slots filled, for a loop that ends at row `stop` (exclusive);
  * io's outputs start at row `begin`. */
@@ -38,8 +41,8 @@ typedef struct call_args {
     char *p[JC_PTR_REGS];
 } call_args;
 
-static void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void *const *cols,
-                 void *const *outs, const uint64_t *scalars, size_t begin, size_t stop)
+ALWAYS_INLINE void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void *const *cols,
+                        void *const *outs, const uint64_t *scalars, size_t begin, size_t stop)
 {
     for (unsigned r = 0; r < JC_PTR_REGS; r++) {
         uint32_t x = ps->preg_index[r];
@@ -65,8 +68,8 @@ static void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void *const 
 
 /* Runs the loop over `rows` rows (whole vectors) ending where a was
  * filled for. */
-static uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c,
-                     const call_args *a, size_t rows)
+ALWAYS_INLINE uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c, const call_args *a,
+                            size_t rows)
 {
     jc_entry_fn f = (jc_entry_fn)(code->x + ps->code_off);
     uint64_t m = f(c, (size_t)0 - rows, a->p[0], a->p[1], a->p[2], a->p[3]);
@@ -79,8 +82,9 @@ static uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c,
 }
 
 /* Out of line: its scratch would otherwise make every call's frame large. */
-__attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const jit_pass *ps, jc_ctx *c,
-                         const jc_block_io *io, size_t begin, size_t t0, size_t r)
+__attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const jit_pass *ps,
+                                                   jc_ctx *c, const jc_block_io *io, size_t begin,
+                                                   size_t t0, size_t r)
 {
     unsigned L = code->lanes;
     size_t nvec = (size_t)ps->ncols_used + ps->nout;
@@ -138,8 +142,8 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
 /* Does an output of rows [begin, end) overlap a column the pass reads (the
  * caller may run `a + 1` into a's own buffer)? Then no row may be computed
  * twice. */
-static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
-                   size_t begin, size_t end)
+static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *io, size_t begin,
+                   size_t end)
 {
     for (uint32_t k = 0; k < ps->nout; k++) {
         uintptr_t o0 = (uintptr_t)io->outs[k];
@@ -182,8 +186,8 @@ static size_t align_shift(const jit_code *code, const jit_pass *ps, const jc_blo
     return votes[best] >= votes[0] + 2 ? best : 0;
 }
 
-uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
-                 size_t begin, size_t end)
+uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
+                 size_t end)
 {
     if (end <= begin || pass >= code->npasses)
         return 0;
@@ -203,6 +207,12 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
     size_t L = code->lanes; /* a power of two */
     size_t n = end - begin;
     uint64_t mask = 0;
+    if (n < ALIGN_MIN_ROWS && !(n & (L - 1)) && !heap) {
+        /* whole vectors only (most blocks): one call, nothing else */
+        call_args a;
+        fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
+        return call(code, ps, c, &a, n);
+    }
     int overlap = -1; /* may rows be computed twice? -1: not asked yet */
     call_args a;
     size_t m0 = begin;

@@ -19,9 +19,16 @@
     N_R(n##_0) N_R(n##_1) N_R(n##_2) N_R(n##_3) N_R(n##_4) N_R(n##_5) N_R(n##_6)
 #define JC_ST_NAME(name, shape) N_##shape(name)
 
+/* Each table's initializer must have exactly JC_NSTENCILS entries (a
+ * shorter one would be padded with zeros silently). */
+#define JC_TABLE_CHECK(type, X)                                                \
+    _Static_assert(sizeof((type[]){JC_STENCILS(X)}) / sizeof(type) == JC_NSTENCILS, \
+                   "a table of " #X " is not one entry per stencil")
+
 _Static_assert(JC_PIN_REGS == 14, "N_R spells 14 pin variants");
 
-const char *const jc_stencil_names[JC_NSTENCILS] = {JC_STENCILS(JC_ST_NAME)};
+JC_TABLE_CHECK(const char *, JC_ST_NAME);
+const char *const jc_stencil_names[] = {JC_STENCILS(JC_ST_NAME)};
 
 #define S_1(c) c,
 #define S_5(c) S_1(c) S_1(c) S_1(c) S_1(c) S_1(c)
@@ -39,7 +46,8 @@ const char *const jc_stencil_names[JC_NSTENCILS] = {JC_STENCILS(JC_ST_NAME)};
 #define SH_W S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W')
 #define JC_ST_SHAPE(name, shape) SH_##shape
 
-const char jc_stencil_shapes[JC_NSTENCILS] = {JC_STENCILS(JC_ST_SHAPE)};
+JC_TABLE_CHECK(char, JC_ST_SHAPE);
+const char jc_stencil_shapes[] = {JC_STENCILS(JC_ST_SHAPE)};
 
 /* Variant index of each id within its family (the depth, the pin, or
  * depth * JC_PIN_REGS + pin). */
@@ -50,10 +58,12 @@ const char jc_stencil_shapes[JC_NSTENCILS] = {JC_STENCILS(JC_ST_SHAPE)};
 #define VA_B 0, 1, 2, 3, 4, 5,
 #define VA_T 0, 1, 2, 3, 4,
 #define VA_Q 0, 1, 2, 3,
-#define VA_R 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-#define VA_W \
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, \
-    49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97,
+#define VA_R_AT(o)                                                                 \
+    (o) + 0, (o) + 1, (o) + 2, (o) + 3, (o) + 4, (o) + 5, (o) + 6, (o) + 7, (o) + 8,   \
+        (o) + 9, (o) + 10, (o) + 11, (o) + 12, (o) + 13,
+#define VA_R VA_R_AT(0)
+#define VA_W VA_R_AT(0) VA_R_AT(14) VA_R_AT(28) VA_R_AT(42) VA_R_AT(56) VA_R_AT(70) VA_R_AT(84)
 #define JC_ST_VARIANT(name, shape) VA_##shape
 
-const uint8_t jc_stencil_variants[JC_NSTENCILS] = {JC_STENCILS(JC_ST_VARIANT)};
+JC_TABLE_CHECK(uint8_t, JC_ST_VARIANT);
+const uint8_t jc_stencil_variants[] = {JC_STENCILS(JC_ST_VARIANT)};

@@ -382,18 +382,42 @@ DEF_LANEB(MOD_I64, jc_lane_mod_i64)
 DEF_REPB(POW, SLEEF10(pow), NEED_POW, jc_lane_fix_pow)
 
 /* ---- comparisons and logic ---------------------------------------------- */
-DEF_BIN(EQ_F64, (V)(a == b))
-DEF_BIN(EQ_I64, (V)(AI == BI))
-DEF_BIN(NE_F64, (V)(a != b))
-DEF_BIN(NE_I64, (V)(AI != BI))
-DEF_BIN(LT_F64, (V)(a < b))
-DEF_BIN(LT_I64, (V)(AI < BI))
-DEF_BIN(LE_F64, (V)(a <= b))
-DEF_BIN(LE_I64, (V)(AI <= BI))
-DEF_BIN(GT_F64, (V)(a > b))
-DEF_BIN(GT_I64, (V)(AI > BI))
-DEF_BIN(GE_F64, (V)(a >= b))
-DEF_BIN(GE_I64, (V)(AI >= BI))
+/* CMPF/CMPI: (V)(x OP y) for f64 / i64 lanes. On AVX-512 the compare mask
+ * becomes a vector by a zero-masked vpternlogq, which runs on two ports,
+ * rather than vpmovm2q, which needs the one port the compares use too
+ * (the predicates are those GCC uses for the operators). */
+#if defined(JC_ISA_AVX512)
+static inline V kmask_vec(__mmask8 k, V any)
+{
+    return (V)_mm512_maskz_ternarylogic_epi64(k, (__m512i)any, (__m512i)any, (__m512i)any,
+                                              0xff);
+}
+#define CMPF(x, OP, y, FP, IP) \
+    kmask_vec(_mm512_cmp_pd_mask((__m512d)(x), (__m512d)(y), FP), x)
+#define CMPI(x, OP, y, FP, IP) \
+    kmask_vec(_mm512_cmp_epi64_mask((__m512i)(x), (__m512i)(y), IP), (V)(x))
+#else
+#define CMPF(x, OP, y, FP, IP) ((V)((x)OP(y)))
+#define CMPI(x, OP, y, FP, IP) ((V)((x)OP(y)))
+#endif
+#define CEQ(C, x, y) C(x, ==, y, _CMP_EQ_OQ, _MM_CMPINT_EQ)
+#define CNE(C, x, y) C(x, !=, y, _CMP_NEQ_UQ, _MM_CMPINT_NE)
+#define CLT(C, x, y) C(x, <, y, _CMP_LT_OS, _MM_CMPINT_LT)
+#define CLE(C, x, y) C(x, <=, y, _CMP_LE_OS, _MM_CMPINT_LE)
+#define CGT(C, x, y) C(x, >, y, _CMP_GT_OS, _MM_CMPINT_NLE)
+#define CGE(C, x, y) C(x, >=, y, _CMP_GE_OS, _MM_CMPINT_NLT)
+DEF_BIN(EQ_F64, CEQ(CMPF, a, b))
+DEF_BIN(EQ_I64, CEQ(CMPI, AI, BI))
+DEF_BIN(NE_F64, CNE(CMPF, a, b))
+DEF_BIN(NE_I64, CNE(CMPI, AI, BI))
+DEF_BIN(LT_F64, CLT(CMPF, a, b))
+DEF_BIN(LT_I64, CLT(CMPI, AI, BI))
+DEF_BIN(LE_F64, CLE(CMPF, a, b))
+DEF_BIN(LE_I64, CLE(CMPI, AI, BI))
+DEF_BIN(GT_F64, CGT(CMPF, a, b))
+DEF_BIN(GT_I64, CGT(CMPI, AI, BI))
+DEF_BIN(GE_F64, CGE(CMPF, a, b))
+DEF_BIN(GE_I64, CGE(CMPI, AI, BI))
 DEF_BIN(AND, (V)(AI & BI))
 DEF_BIN(OR, (V)(AI | BI))
 
@@ -486,18 +510,18 @@ FUSED6(ADD, F_ADD)
 FUSED6(SUB, F_SUB)
 FUSED6(MUL, F_MUL)
 FUSED6(DIV, F_DIV)
-DEF_UN(EQS_F64, (V)(x == RIGHT_S))
-DEF_UN(NES_F64, (V)(x != RIGHT_S))
-DEF_UN(LTS_F64, (V)(x < RIGHT_S))
-DEF_UN(LES_F64, (V)(x <= RIGHT_S))
-DEF_UN(GTS_F64, (V)(x > RIGHT_S))
-DEF_UN(GES_F64, (V)(x >= RIGHT_S))
-DEF_UN(EQS_I64, (V)(XI == (VI)RIGHT_S))
-DEF_UN(NES_I64, (V)(XI != (VI)RIGHT_S))
-DEF_UN(LTS_I64, (V)(XI < (VI)RIGHT_S))
-DEF_UN(LES_I64, (V)(XI <= (VI)RIGHT_S))
-DEF_UN(GTS_I64, (V)(XI > (VI)RIGHT_S))
-DEF_UN(GES_I64, (V)(XI >= (VI)RIGHT_S))
+DEF_UN(EQS_F64, CEQ(CMPF, x, RIGHT_S))
+DEF_UN(NES_F64, CNE(CMPF, x, RIGHT_S))
+DEF_UN(LTS_F64, CLT(CMPF, x, RIGHT_S))
+DEF_UN(LES_F64, CLE(CMPF, x, RIGHT_S))
+DEF_UN(GTS_F64, CGT(CMPF, x, RIGHT_S))
+DEF_UN(GES_F64, CGE(CMPF, x, RIGHT_S))
+DEF_UN(EQS_I64, CEQ(CMPI, XI, (VI)RIGHT_S))
+DEF_UN(NES_I64, CNE(CMPI, XI, (VI)RIGHT_S))
+DEF_UN(LTS_I64, CLT(CMPI, XI, (VI)RIGHT_S))
+DEF_UN(LES_I64, CLE(CMPI, XI, (VI)RIGHT_S))
+DEF_UN(GTS_I64, CGT(CMPI, XI, (VI)RIGHT_S))
+DEF_UN(GES_I64, CGE(CMPI, XI, (VI)RIGHT_S))
 
 /* ---- pin registers (AVX-512) -------------------------------------------- */
 #if JC_ISA_PINS

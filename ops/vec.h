@@ -257,9 +257,10 @@ static inline V load_bools(const char *p)
 static inline void store_bools(char *p, V m)
 {
 #if defined(JC_ISA_AVX512)
-    /* 0 or 1 per lane by a shift: no constant to load */
-    __m128i b = _mm512_cvtepi64_epi8((__m512i)((VU)m >> 63));
-    _mm_storel_epi64((__m128i *)p, b);
+    /* lane bits to a general register, bit k → byte k with pdep: no
+     * shuffle on the one port that also does the compares */
+    uint64_t b = _pdep_u64(lane_bits((VI)m), 0x0101010101010101ull);
+    __builtin_memcpy(p, &b, 8);
 #elif defined(JC_ISA_AVX2)
     uint32_t b = (uint32_t)lane_bits((VI)m);
     b = (b * 0x00204081u) & 0x01010101u; /* bit k → byte k */

@@ -20,11 +20,13 @@ cc=${JITCALC_SANITIZE_CC:-clang}
 status=0
 
 # Every report is an error: ASan aborts on the first; UBSan is built with
-# -fno-sanitize-recover. LeakSanitizer runs at exit (detect_leaks).
-# No suppressions.
+# -fno-sanitize-recover. LeakSanitizer runs at exit (detect_leaks); its only
+# suppressions are in scripts/lsan.supp, each with its reason (third-party
+# code only).
 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export ASAN_OPTIONS UBSAN_OPTIONS
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/scripts/lsan.supp:print_suppressions=0}
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 now() { date +%s; }
 

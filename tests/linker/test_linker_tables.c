@@ -21,12 +21,14 @@ static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512, JIT_I
 
 /* The encodings of this architecture's tables: x86-64, or aarch64 (issue
  * 11; every aarch64 hole is one 4-byte instruction). */
-static inline uint32_t word_at(const uint8_t *p)
+#if defined(__aarch64__)
+static uint32_t word_at(const uint8_t *p)
 {
     uint32_t w;
     memcpy(&w, p, 4);
     return w;
 }
+#endif
 
 static int kind_width(unsigned kind)
 {
