@@ -14,7 +14,6 @@
  * its newline) plus one read; reading stops while a request runs on a
  * worker and while more than OUT_HIGH bytes of answers are unsent.
  */
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,15 +104,14 @@ static void server_maybe_done(server *srv)
         return;
     /* nothing left to answer: let uv_run return (jobs of closed
      * connections still keep it alive until they end) */
-    if (!uv_is_closing((uv_handle_t *)&srv->sigint)) {
-        uv_close((uv_handle_t *)&srv->sigint, NULL);
-        uv_close((uv_handle_t *)&srv->sigterm, NULL);
+    if (!uv_is_closing((uv_handle_t *)&srv->sweep)) {
         uv_close((uv_handle_t *)&srv->sweep, NULL);
-        /* closing the watchers restored the default action; another stop
-         * signal during the last clean-up must not turn exit 0 into a
-         * death by signal */
-        signal(SIGINT, SIG_IGN);
-        signal(SIGTERM, SIG_IGN);
+        /* The signal watchers stay started, only unreferenced: closing them
+         * would put back the default action, and a stop signal arriving
+         * during the last clean-up would turn exit 0 into a death by signal.
+         * They are never closed; the process ends with them caught. */
+        uv_unref((uv_handle_t *)&srv->sigint);
+        uv_unref((uv_handle_t *)&srv->sigterm);
     }
 }
 

@@ -133,7 +133,8 @@ int main(int argc, char **argv)
 
     uv_run(srv.loop, UV_RUN_DEFAULT);
 
-    uv_loop_close(srv.loop);
+    /* the loop is not closed: its signal watchers stay caught to the end
+     * (see server_maybe_done) */
     service_free(svc);
     jc_engine_free(engine);
     log_msg(LOG_INFO, "stopped");

@@ -108,6 +108,11 @@ int daemon_run_expect_exit(const char *path, const char *const *args, char *errb
 int daemon_stop(daemon_proc *d)
 {
     kill(d->pid, SIGTERM);
+    return daemon_reap(d);
+}
+
+int daemon_reap(daemon_proc *d)
+{
     int status;
     waitpid(d->pid, &status, 0);
     close(d->err_fd);

@@ -25,6 +25,8 @@ int daemon_run_expect_exit(const char *path, const char *const *args, char *errb
                            size_t errlen);
 /* SIGTERM, wait; returns the exit status (or -1 for a signal death). */
 int daemon_stop(daemon_proc *d);
+/* Waits for it to end, cleans up; the exit status (or -1), as above. */
+int daemon_reap(daemon_proc *d);
 /* The daemon's resident memory in KiB. */
 long daemon_rss_kib(const daemon_proc *d);
 

@@ -461,6 +461,26 @@ static void sigterm_answers_every_request_already_read(void **state)
     assert_int_equal(d.socket_left, 0);
 }
 
+/* Stop signals keep coming while the daemon winds down (a supervisor
+ * repeating itself): every one of them must find a handler, so the exit
+ * status stays 0 and the socket file is removed. */
+static void a_storm_of_stop_signals_still_ends_in_a_clean_exit(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 20; round++) {
+        daemon_proc d;
+        assert_int_equal(daemon_start(&d, NULL), 0);
+        siginfo_t info = {0};
+        while (info.si_pid == 0) { /* until it has ended, not yet reaped */
+            kill(d.pid, round % 2 ? SIGINT : SIGTERM);
+            assert_int_equal(waitid(P_PID, (id_t)d.pid, &info, WEXITED | WNOHANG | WNOWAIT), 0);
+            usleep(20);
+        }
+        assert_int_equal(daemon_reap(&d), 0);
+        assert_int_equal(d.socket_left, 0);
+    }
+}
+
 static void the_socket_is_private_unless_configured(void **state)
 {
     (void)state;
@@ -591,6 +611,7 @@ int main(void)
         cmocka_unit_test(oversized_lines_are_answered_and_skipped),
         cmocka_unit_test(malformed_json_leaves_the_connection_usable),
         cmocka_unit_test(sigterm_answers_every_request_already_read),
+        cmocka_unit_test(a_storm_of_stop_signals_still_ends_in_a_clean_exit),
         cmocka_unit_test(the_socket_is_private_unless_configured),
         cmocka_unit_test(a_second_daemon_on_a_live_socket_refuses_a_stale_one_is_replaced),
         cmocka_unit_test(root_is_refused_without_allow_root),
