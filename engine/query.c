@@ -109,7 +109,7 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
     uint32_t n = t->ncolumns;
     const jc_column *bound_inline[INLINE_COLUMNS];
     const void *ptrs_inline[INLINE_COLUMNS];
-    void *gathered_inline[INLINE_COLUMNS] = {0};
+    void *gathered_inline[INLINE_COLUMNS];
     const jc_column **bound = bound_inline;
     const void **ptrs = ptrs_inline;
     void **gathered = gathered_inline;
@@ -117,6 +117,8 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
         bound = mem_calloc(n, sizeof *bound);
         ptrs = mem_calloc(n, sizeof *ptrs);
         gathered = mem_calloc(n, sizeof *gathered);
+    } else if (indices) {
+        memset(gathered_inline, 0, n * sizeof *gathered);
     }
     int rc = -1;
     if (!bound || !ptrs || !gathered) {
@@ -156,7 +158,7 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
     if (rc != 0 && indices)
         map_error_row(err, indices, nsel);
 done:
-    for (uint32_t s = 0; gathered && s < n; s++)
+    for (uint32_t s = 0; indices && gathered && s < n; s++)
         mem_free(gathered[s]);
     if (bound != bound_inline) {
         mem_free(gathered);
