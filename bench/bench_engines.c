@@ -9,16 +9,13 @@
  * speed drifts. Usage: bench_engines [--quick | --smoke] [--sizes N,N,...] [--json FILE]
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/bench_util.h"
 #include "bench/c_loops.h"
 #include "jitcalc.h"
-
-#define SAMPLES 7
 
 /* --smoke: one short sample of everything, to prove the program runs. */
 static int smoke;
@@ -49,61 +46,17 @@ static const bench_expr exprs[] = {
 static const char *isas[] = {"none", "sse2", "avx2", "avx512"};
 #define NISAS (sizeof isas / sizeof *isas)
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
 static volatile double sink;
-
-/* Repetitions so that one sample takes about 20 ms. */
-static int reps_for(size_t n)
-{
-    if (smoke)
-        return 1;
-    return n >= 1000000 ? 1 : (int)(20000000 / (n + 1000)) + 1;
-}
-
-static double time_c(const bench_expr *e, const bench_cols *k)
-{
-    double s[SAMPLES];
-    int reps = reps_for(k->n);
-    for (int i = 0; i < SAMPLES; i++) {
-        double t0 = now_ns();
-        for (int r = 0; r < reps; r++) {
-            if (e->c_loop)
-                e->c_loop(k);
-            else
-                sink = e->c_reduce(k);
-        }
-        s[i] = (now_ns() - t0) / reps / (double)k->n;
-    }
-    return median(s, SAMPLES);
-}
 
 /* ns per row of a jitcalc run, or NAN when it failed. */
 static double time_jc(jc_program *p, const bench_expr *e, const jc_column *cols, size_t n,
                       double *out)
 {
-    double s[SAMPLES];
-    int reps = reps_for(n);
+    double s[BENCH_SAMPLES];
+    int reps = bench_reps_for(n, smoke);
     jc_error err;
-    for (int i = 0; i < SAMPLES; i++) {
-        double t0 = now_ns();
+    for (int i = 0; i < BENCH_SAMPLES; i++) {
+        double t0 = bench_now_ns();
         for (int r = 0; r < reps; r++) {
             if (e->is_filter) {
                 jc_selection sel;
@@ -124,27 +77,27 @@ static double time_jc(jc_program *p, const bench_expr *e, const jc_column *cols,
                 jc_result_free(&res);
             }
         }
-        s[i] = (now_ns() - t0) / reps / (double)n;
+        s[i] = (bench_now_ns() - t0) / reps / (double)n;
     }
-    return median(s, SAMPLES);
+    return bench_median(s, BENCH_SAMPLES);
 }
 
 static double time_compile(jc_engine *engine, const char *text, const jc_column *cols)
 {
-    double s[SAMPLES];
+    double s[BENCH_SAMPLES];
     jc_error err;
-    for (int i = 0; i < SAMPLES; i++) {
+    for (int i = 0; i < BENCH_SAMPLES; i++) {
         int reps = smoke ? 2 : 2000;
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         for (int r = 0; r < reps; r++) {
             jc_program *p = jc_compile(engine, text, JC_NUL_TERMINATED, cols, 3, &err);
             if (!p)
                 return NAN;
             jc_program_free(p);
         }
-        s[i] = (now_ns() - t0) / reps;
+        s[i] = (bench_now_ns() - t0) / reps;
     }
-    return median(s, SAMPLES);
+    return bench_median(s, BENCH_SAMPLES);
 }
 
 /* The largest relative difference between jitcalc's answer and the C
@@ -153,17 +106,11 @@ static double check_against_c(jc_program *p, const bench_expr *e, const bench_co
                               const jc_column *cols, double *mine)
 {
     jc_error err;
-    double worst = 0;
     if (e->c_loop) {
         e->c_loop(k);
         if (jc_run_into(p, cols, 3, k->n, mine, &err) != 0)
             return NAN;
-        for (size_t i = 0; i < k->n; i++) {
-            double ref = k->out[i], d = fabs(mine[i] - ref) / (fabs(ref) > 1e-300 ? fabs(ref) : 1);
-            if (!(d <= worst))
-                worst = d;
-        }
-        return worst;
+        return bench_worst_rel_err(mine, k->out, k->n);
     }
     double ref = e->c_reduce(k), got;
     if (e->is_filter) {
@@ -179,59 +126,17 @@ static double check_against_c(jc_program *p, const bench_expr *e, const bench_co
         got = r.scalar.f64;
         jc_result_free(&r);
     }
-    return fabs(got - ref) / (fabs(ref) > 1e-300 ? fabs(ref) : 1);
-}
-
-static double *random_column(size_t n, uint64_t seed)
-{
-    double *v = malloc(n * sizeof *v);
-    uint64_t s = seed;
-    for (size_t i = 0; i < n; i++) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        v[i] = ((double)(s >> 11) + 0.5) / 9007199254740992.0; /* in (0, 1) */
-    }
-    return v;
-}
-
-static void make_e7_text(void)
-{
-    /* (((c0*a + c1)*a + c2)...)*a + c10 with the C loop's coefficients. */
-    char *p = e7_text;
-    for (int d = 1; d < 10; d++)
-        *p++ = '(';
-    p += sprintf(p, "%.17g", bench_poly[0]);
-    for (int d = 1; d < 11; d++)
-        p += sprintf(p, "*a + %.17g%s", bench_poly[d], d < 10 ? ")" : "");
+    return bench_rel_err(got, ref);
 }
 
 int main(int argc, char **argv)
 {
-    size_t sizes[8] = {1000, 100000, 10000000};
-    int nsizes = 3;
-    const char *json_path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0) {
-            sizes[0] = 1000;
-            sizes[1] = 20000;
-            nsizes = 2;
-        } else if (strcmp(argv[i], "--smoke") == 0) {
-            smoke = 1;
-            sizes[0] = 1000;
-            sizes[1] = 20011;
-            nsizes = 2;
-        } else if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
-            nsizes = 0;
-            for (char *t = strtok(argv[++i], ","); t && nsizes < 8; t = strtok(NULL, ","))
-                sizes[nsizes++] = strtoull(t, NULL, 10);
-        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
-            json_path = argv[++i];
-        } else {
-            fprintf(stderr, "usage: %s [--quick | --smoke] [--sizes N,N,...] [--json FILE]\n", argv[0]);
-            return 2;
-        }
-    }
-    make_e7_text();
-    FILE *json = json_path ? fopen(json_path, "w") : NULL;
+    bench_args args;
+    if (bench_parse_args(argc, argv, &args) != 0)
+        return 2;
+    smoke = args.smoke;
+    bench_e7_text(e7_text, NULL);
+    FILE *json = args.json_path ? fopen(args.json_path, "w") : NULL;
     if (json)
         fprintf(json, "{\"rows\":[\n");
     int first_json = 1;
@@ -255,23 +160,25 @@ int main(int argc, char **argv)
             printf("---|");
     printf("---|---|\n");
 
-    for (int si = 0; si < nsizes; si++) {
-        size_t n = sizes[si];
-        double *a = random_column(n, 1), *b = random_column(n, 2), *c = random_column(n, 3);
-        double *out = malloc(n * sizeof *out), *mine = malloc(n * sizeof *mine);
-        bench_cols k = {a, b, c, out, n};
-        jc_column cols[3] = {{"a", JC_F64, a, n}, {"b", JC_F64, b, n}, {"c", JC_F64, c, n}};
+    for (int si = 0; si < args.nsizes; si++) {
+        size_t n = args.sizes[si];
+        bench_data d;
+        bench_data_init(&d, n);
+        const bench_cols *k = &d.k;
+        jc_column cols[3] = {
+            {"a", JC_F64, k->a, n}, {"b", JC_F64, k->b, n}, {"c", JC_F64, k->c, n}};
         for (size_t ei = 0; ei < NEXPRS; ei++) {
             const bench_expr *e = &exprs[ei];
-            double c_ns = time_c(e, &k);
+            double c_ns = bench_time_c(e->c_loop, e->c_reduce, k, BENCH_SAMPLES,
+                                       bench_reps_for(n, smoke));
             printf("| %s | %zu | %.3f |", e->name, n, c_ns);
             double best = INFINITY, worst_rel = 0;
             for (size_t i = 0; i < NISAS; i++) {
                 if (!engines[i])
                     continue;
                 jc_program *p = jc_compile(engines[i], e->text, JC_NUL_TERMINATED, cols, 3, &err);
-                double rel = p ? check_against_c(p, e, &k, cols, mine) : NAN;
-                double ns = p && rel < 1e-9 ? time_jc(p, e, cols, n, out) : NAN;
+                double rel = p ? check_against_c(p, e, k, cols, d.mine) : NAN;
+                double ns = p && rel < 1e-9 ? time_jc(p, e, cols, n, k->out) : NAN;
                 jc_program_free(p);
                 if (rel > worst_rel || rel != rel)
                     worst_rel = rel;
@@ -287,19 +194,16 @@ int main(int argc, char **argv)
             printf(" %.2f | %.1e |\n", best / c_ns, worst_rel);
         }
         if (n >= 1000000) {
-            double s[SAMPLES];
-            for (int i = 0; i < SAMPLES; i++) {
-                double t0 = now_ns();
-                c_triad(&k);
-                s[i] = (now_ns() - t0) / n;
+            double s[BENCH_SAMPLES];
+            for (int i = 0; i < BENCH_SAMPLES; i++) {
+                double t0 = bench_now_ns();
+                c_triad(k);
+                s[i] = (bench_now_ns() - t0) / n;
             }
-            printf("\nSTREAM triad (out = a + 3*b) at %zu rows: %.3f ns/row (memory floor)\n\n", n, median(s, SAMPLES));
+            printf("\nSTREAM triad (out = a + 3*b) at %zu rows: %.3f ns/row (memory floor)\n\n", n,
+                   bench_median(s, BENCH_SAMPLES));
         }
-        free(a);
-        free(b);
-        free(c);
-        free(out);
-        free(mine);
+        bench_data_free(&d);
     }
 
     /* Compile time: cold (no cache: every compile is a full compile) and on

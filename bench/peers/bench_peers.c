@@ -11,16 +11,14 @@
  * as skipped. Usage: bench_peers [--quick | --smoke] [--sizes N,...] [--json FILE]
  */
 #include <math.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/bench_util.h"
 #include "bench/c_loops.h"
 #include "bench/peers/peer.h"
 
-#define SAMPLES 7
 #define MAX_REL_ERR 1e-9
 
 static int smoke;
@@ -84,90 +82,35 @@ double peer_run_red(peer_compiled *p, const double *a, const double *b, const do
     return ((peer_red_fn)p->fn)(a, b, c, n);
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
 static volatile double sink;
-
-/* Repetitions so that one sample takes about 20 ms (as bench_engines). */
-static int reps_for(size_t n)
-{
-    if (smoke)
-        return 1;
-    return n >= 1000000 ? 1 : (int)(20000000 / (n + 1000)) + 1;
-}
 
 static int samples(void)
 {
-    return smoke ? 1 : SAMPLES;
-}
-
-static double time_c(const driver_expr *e, const bench_cols *k)
-{
-    double s[SAMPLES];
-    int reps = reps_for(k->n);
-    for (int i = 0; i < samples(); i++) {
-        double t0 = now_ns();
-        for (int r = 0; r < reps; r++) {
-            if (e->c_loop)
-                e->c_loop(k);
-            else
-                sink = e->c_reduce(k);
-        }
-        s[i] = (now_ns() - t0) / reps / (double)k->n;
-    }
-    return median(s, samples());
+    return smoke ? 1 : BENCH_SAMPLES;
 }
 
 static double time_peer(peer_compiled *p, const bench_cols *k, double *out)
 {
-    double s[SAMPLES];
-    int reps = reps_for(k->n);
+    double s[BENCH_SAMPLES];
+    int reps = bench_reps_for(k->n, smoke);
     for (int i = 0; i < samples(); i++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         for (int r = 0; r < reps; r++)
             sink = p->run(p, k->a, k->b, k->c, out, (long)k->n);
-        s[i] = (now_ns() - t0) / reps / (double)k->n;
+        s[i] = (bench_now_ns() - t0) / reps / (double)k->n;
     }
-    return median(s, samples());
-}
-
-static double rel(double got, double ref)
-{
-    return fabs(got - ref) / (fabs(ref) > 1e-300 ? fabs(ref) : 1);
+    return bench_median(s, samples());
 }
 
 /* Largest relative difference from the C loop (NAN for a NaN answer). */
 static double check(peer_compiled *p, const driver_expr *e, const bench_cols *k, double *mine)
 {
-    double worst = 0;
     if (e->c_loop) {
         e->c_loop(k);
         p->run(p, k->a, k->b, k->c, mine, (long)k->n);
-        for (size_t i = 0; i < k->n; i++) {
-            double d = rel(mine[i], k->out[i]);
-            if (!(d <= worst))
-                worst = d;
-        }
-        return worst;
+        return bench_worst_rel_err(mine, k->out, k->n);
     }
-    return rel(p->run(p, k->a, k->b, k->c, mine, (long)k->n), e->c_reduce(k));
+    return bench_rel_err(p->run(p, k->a, k->b, k->c, mine, (long)k->n), e->c_reduce(k));
 }
 
 /* Cold setup: compile + release, median over enough cycles for ~0.3 s
@@ -181,41 +124,16 @@ static double time_setup(const peer_engine *pe, const peer_expr *e)
     int want = smoke ? 1 : 3;
     while (reps < 64 && (reps < want || total < 3e8)) {
         peer_compiled p;
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         if (pe->compile(e, &p, msg, sizeof msg) != 0)
             return NAN;
         pe->release(&p);
-        s[reps] = now_ns() - t0;
+        s[reps] = bench_now_ns() - t0;
         total += s[reps++];
         if (smoke)
             break;
     }
-    return median(s, reps);
-}
-
-static double *random_column(size_t n, uint64_t seed)
-{
-    double *v = malloc(n * sizeof *v);
-    uint64_t s = seed;
-    for (size_t i = 0; i < n; i++) {
-        s = s * 6364136223846793005ull + 1442695040888963407ull;
-        v[i] = ((double)(s >> 11) + 0.5) / 9007199254740992.0; /* in (0, 1) */
-    }
-    return v;
-}
-
-static void make_e7(void)
-{
-    /* Horner form with the C loop's coefficients: ((c0*a + c1)*a + ...) + c10. */
-    char *p = e7_c, *q = e7_rpn;
-    for (int d = 1; d < 10; d++)
-        *p++ = '(';
-    p += sprintf(p, "%.17g", bench_poly[0]);
-    q += sprintf(q, "%.17g", bench_poly[0]);
-    for (int d = 1; d < 11; d++) {
-        p += sprintf(p, "*a + %.17g%s", bench_poly[d], d < 10 ? ")" : "");
-        q += sprintf(q, " a * %.17g +", bench_poly[d]);
-    }
+    return bench_median(s, reps);
 }
 
 static int is_built(const char *name)
@@ -228,38 +146,19 @@ static int is_built(const char *name)
 
 int main(int argc, char **argv)
 {
-    size_t sizes[8] = {1000, 100000, 10000000};
-    int nsizes = 3;
-    const char *json_path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--quick") == 0) {
-            sizes[1] = 20000;
-            nsizes = 2;
-        } else if (strcmp(argv[i], "--smoke") == 0) {
-            smoke = 1;
-            sizes[1] = 20011;
-            nsizes = 2;
-        } else if (strcmp(argv[i], "--sizes") == 0 && i + 1 < argc) {
-            nsizes = 0;
-            for (char *t = strtok(argv[++i], ","); t && nsizes < 8; t = strtok(NULL, ","))
-                sizes[nsizes++] = strtoull(t, NULL, 10);
-        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
-            json_path = argv[++i];
-        } else {
-            fprintf(stderr, "usage: %s [--quick | --smoke] [--sizes N,N,...] [--json FILE]\n",
-                    argv[0]);
-            return 2;
-        }
-    }
-    make_e7();
+    bench_args args;
+    if (bench_parse_args(argc, argv, &args) != 0)
+        return 2;
+    smoke = args.smoke;
+    bench_e7_text(e7_c, e7_rpn);
     for (size_t i = 0; i < sizeof all_peers / sizeof *all_peers; i++)
         if (!is_built(all_peers[i]))
             printf("peer %s: skipped (not built: package not found when configured, or no peer file)\n",
                    all_peers[i]);
 
-    FILE *json = json_path ? fopen(json_path, "w") : NULL;
-    if (json_path && !json) {
-        perror(json_path);
+    FILE *json = args.json_path ? fopen(args.json_path, "w") : NULL;
+    if (args.json_path && !json) {
+        perror(args.json_path);
         return 1;
     }
     if (json)
@@ -292,11 +191,11 @@ int main(int argc, char **argv)
         printf("\n");
     }
 
-    for (int si = 0; si < nsizes; si++) {
-        size_t n = sizes[si];
-        double *a = random_column(n, 1), *b = random_column(n, 2), *c = random_column(n, 3);
-        double *out = malloc(n * sizeof *out), *mine = malloc(n * sizeof *mine);
-        bench_cols k = {a, b, c, out, n};
+    for (int si = 0; si < args.nsizes; si++) {
+        size_t n = args.sizes[si];
+        bench_data d;
+        bench_data_init(&d, n);
+        const bench_cols *k = &d.k;
         printf("\n### %zu rows: ns per row (× the C loop, same process)\n\n| expr | C loop |", n);
         for (size_t pi = 0; pi < NPEERS; pi++)
             printf(" %s |", peers[pi]->name);
@@ -306,7 +205,9 @@ int main(int argc, char **argv)
         printf("---|\n");
         for (size_t ei = 0; ei < NEXPRS; ei++) {
             const driver_expr *e = &exprs[ei];
-            double c_ns = time_c(e, &k), worst = 0;
+            double c_ns = bench_time_c(e->c_loop, e->c_reduce, k, samples(),
+                                       bench_reps_for(n, smoke)),
+                   worst = 0;
             printf("| %s | %.3f |", e->e.name, c_ns);
             for (size_t pi = 0; pi < NPEERS; pi++) {
                 peer_compiled p;
@@ -315,9 +216,9 @@ int main(int argc, char **argv)
                 if (failed) {
                     fprintf(stderr, "%s %s: compile failed: %s\n", peers[pi]->name, e->e.name, msg);
                 } else {
-                    err = check(&p, e, &k, mine);
+                    err = check(&p, e, k, d.mine);
                     if (err <= MAX_REL_ERR)
-                        ns = time_peer(&p, &k, mine);
+                        ns = time_peer(&p, k, d.mine);
                     else
                         fprintf(stderr, "%s %s: WRONG (rel. error %.2e), not timed\n",
                                 peers[pi]->name, e->e.name, err);
@@ -342,11 +243,7 @@ int main(int argc, char **argv)
             }
             printf(" %.1e |\n", worst);
         }
-        free(a);
-        free(b);
-        free(c);
-        free(out);
-        free(mine);
+        bench_data_free(&d);
     }
     if (json) {
         fprintf(json, "\n]}\n");

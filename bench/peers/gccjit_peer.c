@@ -81,10 +81,7 @@ static int gccjit_compile(const peer_expr *e, peer_compiled *out, char *msg, siz
     double num = 0;
     gcc_jit_block *cur = body;
     while (rpn_next(&s, &op, &num)) {
-        int need = op == RPN_SEL ? 3 : op >= RPN_ADD && op != RPN_NEG && op < RPN_SQRT ? 2
-                   : op >= RPN_GT          ? 2
-                   : op >= RPN_NEG         ? 1
-                                           : 0;
+        int need = rpn_arity(op);
         if (op == RPN_BAD || sp < need || sp >= STACK) {
             snprintf(msg, cap, "bad RPN: %s", e->rpn);
             gcc_jit_context_release(ctx);

@@ -38,4 +38,25 @@ static inline int rpn_next(const char **s, rpn_op *op, double *num)
     return 1;
 }
 
+/* How many values op takes off the stack (it always pushes one). */
+static inline int rpn_arity(rpn_op op)
+{
+    switch (op) {
+    case RPN_NEG:
+    case RPN_SQRT:
+    case RPN_EXP:
+    case RPN_SIN:
+    case RPN_LOG: return 1;
+    case RPN_ADD:
+    case RPN_SUB:
+    case RPN_MUL:
+    case RPN_DIV:
+    case RPN_GT:
+    case RPN_LT:
+    case RPN_AND: return 2;
+    case RPN_SEL: return 3;
+    default: return 0;
+    }
+}
+
 #endif
