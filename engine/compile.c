@@ -21,35 +21,25 @@ void compiled_free(void *value)
     compiled *c = value;
     if (!c)
         return;
+    mem_free((void *)c->chain);
 #ifdef JC_HAVE_JIT
     if (c->code)
         jit_code_free(c->code);
 #endif
-    mem_free((void *)c->chain);
     for (size_t i = 0; i < c->nws_pool; i++)
         interp_ws_free(c->ws_pool[i]);
     pthread_mutex_destroy(&c->ws_lock);
-    tree_free(&c->tree);
+    tree_free(&c->tree); /* its arrays are in c's block */
     mem_free(c);
 }
 
-/* Names for explain: the JIT's stencil chain, or the interpreter's ops in
- * post-order. */
+/* Names for explain when the interpreter runs the program: its ops in
+ * post-order. (The JIT's stencil chain is the code's, made when explain
+ * first asks.) */
 static int make_chain(compiled *c)
 {
-#ifdef JC_HAVE_JIT
-    if (c->code) {
-        const char *const *names = NULL;
-        size_t n = jit_code_stencils(c->code, &names);
-        c->chain = mem_calloc(n ? n : 1, sizeof(char *));
-        if (!c->chain)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            c->chain[i] = names[i];
-        c->nchain = n;
+    if (c->code)
         return 0;
-    }
-#endif
     c->chain = mem_calloc(c->tree.nnodes ? c->tree.nnodes : 1, sizeof(char *));
     if (!c->chain)
         return -1;
@@ -93,18 +83,20 @@ typedef struct build_ctx {
 static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
 {
     const build_ctx *b = ctx;
-    compiled *c = mem_calloc(1, sizeof *c);
+    /* the entry and its copy of the tree: one block */
+    compiled *c = mem_alloc(sizeof *c + tree_packed_size(b->tree));
     if (!c)
         return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
+    memset(c, 0, sizeof *c);
     pthread_mutex_init(&c->ws_lock, NULL);
-    if (tree_copy(&c->tree, b->tree) != 0)
-        goto oom;
+    tree_copy_packed(&c->tree, b->tree, c + 1);
 #ifdef JC_HAVE_JIT
     const jc_engine *e = b->engine;
-    if (e->use_jit && jit_supports(&c->tree, (jit_isa)e->isa)) {
+    if (e->use_jit) {
         jc_error jerr;
         c->code = jit_compile(e->pool, &c->tree, (jit_isa)e->isa, &jerr);
-        /* A program the JIT cannot place (code memory exhausted) still runs,
+        /* A program the JIT cannot compile (an op without a stencil: what
+         * jit_supports says) or place (code memory exhausted) still runs,
          * on the interpreter: slower, never wrong. */
     }
 #endif
@@ -124,37 +116,35 @@ oom:
     return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
 }
 
-/* The cache key: instruction set, then the canonical key of the typed tree. */
-static char *make_key(const jc_engine *e, const jc_tree *t, size_t *len)
+/* Keys up to this many bytes are made on the stack (cache_get keeps its
+ * own copy): E7, a degree-10 polynomial, has one of about 100. */
+#define KEY_ON_STACK 1024
+
+/* A program for the typed tree t: one block holds it, its literal values,
+ * its column names' pointers (both filled by take_parameters) and a copy
+ * of its text (for explain). NULL when out of memory. */
+static jc_program *program_new(jc_engine *e, const char *expr, size_t len, const jc_tree *t)
 {
-    size_t tlen;
-    char *text = canonical_text(t, CANON_KEY, &tlen);
-    if (!text)
+    size_t params = (size_t)t->nconsts * sizeof(uint64_t) + (size_t)t->ncolumns * sizeof(char *);
+    jc_program *p = mem_alloc(sizeof *p + params + len + 1);
+    if (!p)
         return NULL;
-    size_t ilen = strlen(e->isa_name);
-    char *key = mem_alloc(ilen + 1 + tlen + 1);
-    if (key) {
-        memcpy(key, e->isa_name, ilen);
-        key[ilen] = '\n';
-        memcpy(key + ilen + 1, text, tlen + 1);
-        *len = ilen + 1 + tlen;
-    }
-    mem_free(text);
-    return key;
+    memset(p, 0, sizeof *p);
+    p->consts = (uint64_t *)(p + 1);
+    p->column_names = (char **)(p->consts + t->nconsts);
+    p->source = (char *)(p->column_names + t->ncolumns);
+    memcpy(p->source, expr, len);
+    p->source[len] = '\0';
+    p->source_len = len;
+    p->engine = e;
+    return p;
 }
 
 /* Takes what belongs to this program alone out of its typed tree: the
  * literal values (copied) and the column names (moved: the tree is freed
- * next). Called after cache_get, whose builder copies the tree whole. One
- * block holds the values and the name pointers. */
-static int take_parameters(jc_program *p, jc_tree *t)
+ * next). Called after cache_get, whose builder copies the tree whole. */
+static void take_parameters(jc_program *p, jc_tree *t)
 {
-    size_t bytes = (size_t)t->nconsts * sizeof(uint64_t) + (size_t)t->ncolumns * sizeof(char *);
-    uint64_t *block = mem_alloc(bytes ? bytes : 1);
-    if (!block)
-        return -1;
-    p->consts = block;
-    p->column_names = (char **)(block + t->nconsts);
     for (uint32_t i = 0; i < t->nconsts; i++)
         p->consts[i] = t->consts[i].value.bits;
     for (uint32_t i = 0; i < t->ncolumns; i++) {
@@ -162,7 +152,6 @@ static int take_parameters(jc_program *p, jc_tree *t)
         t->columns[i].name = NULL;
     }
     p->ncolumns = t->ncolumns;
-    return 0;
 }
 
 jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
@@ -177,24 +166,25 @@ jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
         len = strlen(expr);
     jc_tree t;
     jc_program *p = NULL;
-    char *key = NULL;
+    char small_key[KEY_ON_STACK];
+    char *key = small_key;
     if (parse_expression(&t, expr, len, &e->limits, err) != 0)
         return NULL;
-    /* The program and a copy of its text (for explain) in one block. */
-    p = mem_alloc(sizeof *p + len + 1);
-    if (!p)
-        goto oom;
-    memset(p, 0, sizeof *p);
-    p->source = (char *)(p + 1);
-    memcpy(p->source, expr, len);
-    p->source[len] = '\0';
-    p->source_len = len;
-    p->engine = e;
-    if (typecheck_tree(&t, schema, ncols, &e->limits, err) != 0 ||
-        fold_constants(&t, err) != 0)
+    /* Typing folds the constants as it goes when that is all folding would
+     * do (else fold_constants does), and either way the passes are
+     * planned once, after folding. */
+    int folded = typecheck_tree_folding(&t, schema, ncols, &e->limits, fold_node, err);
+    if (folded < 0 || (folded ? tree_plan_passes(&t, err) : fold_constants(&t, err)) != 0)
         goto fail;
-    size_t klen = 0;
-    if (!(key = make_key(e, &t, &klen)))
+    /* The cache key: the instruction set, a newline, then the canonical
+     * key of the typed tree. */
+    size_t ilen = strlen(e->isa_name), bound = ilen + 1 + canonical_key_bound(&t);
+    if (bound > sizeof small_key && !(key = mem_alloc(bound)))
+        goto oom;
+    memcpy(key, e->isa_name, ilen);
+    key[ilen] = '\n';
+    size_t klen = ilen + 1 + canonical_key_write(&t, key + ilen + 1);
+    if (!(p = program_new(e, expr, len, &t)))
         goto oom;
     build_ctx ctx = {e, &t};
     int hit = 0;
@@ -203,15 +193,16 @@ jc_program *jc_compile(jc_engine *e, const char *expr, size_t len,
     if (!p->entry)
         goto fail;
     p->code = cache_entry_value(p->entry);
-    if (take_parameters(p, &t) != 0)
-        goto oom;
-    mem_free(key);
+    take_parameters(p, &t);
+    if (key != small_key)
+        mem_free(key);
     tree_free(&t);
     return p;
 oom:
     error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
 fail:
-    mem_free(key);
+    if (key != small_key)
+        mem_free(key);
     tree_free(&t);
     jc_program_free(p);
     return NULL;
@@ -223,11 +214,10 @@ void jc_program_free(jc_program *p)
         return;
     if (p->entry)
         cache_release(p->engine->cache, p->entry);
-    for (uint32_t i = 0; p->column_names && i < p->ncolumns; i++)
+    for (uint32_t i = 0; i < p->ncolumns; i++)
         mem_free(p->column_names[i]);
-    mem_free(p->consts); /* and the name pointers, in the same block */
     mem_free(atomic_load(&p->canonical));
-    mem_free(p); /* and its source text */
+    mem_free(p); /* and its literal values, name pointers and text */
 }
 
 jc_type jc_program_type(const jc_program *p)
@@ -292,6 +282,15 @@ int jc_program_explain(const jc_program *p, jc_explain *out, jc_error *err)
 #endif
     out->nstencils = p->code->nchain;
     out->stencils = p->code->chain;
+#ifdef JC_HAVE_JIT
+    if (p->code->code) {
+        const char *const *names;
+        out->nstencils = jit_code_stencils(p->code->code, &names);
+        out->stencils = names;
+        if (!names)
+            return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+    }
+#endif
     return 0;
 }
 

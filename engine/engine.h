@@ -51,7 +51,7 @@ typedef struct compiled {
                             compiler's and are never read at run time */
     jit_code *code;      /* NULL: the interpreter runs it */
     size_t bytes;        /* what the entry holds, for the cache's bound */
-    const char **chain;  /* explain: stencil or op names */
+    const char **chain;  /* explain without JIT code: the interpreter's op names */
     size_t nchain;
     /* Interpreter workspaces kept between runs: making one prepares the
      * block program of every pass, which would otherwise be paid per run. */

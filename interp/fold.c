@@ -8,14 +8,16 @@
  *     On the way it checks whether the tree is already what steps 2 and 3
  *     would make of it: nothing folds, every node is used, constants and
  *     columns are numbered as step 3 numbers them, kid lists are packed in
- *     node order. Then it returns at once, the tree and its plan untouched
- *     (`a + b`, a sum of columns and decimal literals);
+ *     node order. Then it leaves the tree untouched (`a + b`, a sum of
+ *     columns and decimal literals);
  *  2. down (parents first): which nodes the root still reaches;
  *  3. up: the reached nodes, their kid lists and their constants are packed
  *     in place, in the same order, so the result is again a post-order tree
  *     with operands left to right; constants get slots in post-order,
  *     columns in first-use order.
- * Then tree_plan_passes recomputes aggregates and passes.
+ * Then tree_plan_passes (re)computes aggregates and passes, changed or not.
+ * (jc_compile folds while typing instead, with fold_node, this file's rule
+ * for one node, and comes here only when that is not all there is to do.)
  *
  * Packing in place never overwrites what is still to be read: node i moves
  * to an index <= i; constants are written from the table (step 1 read
@@ -73,6 +75,17 @@ static const char kind_of[OP_COUNT_] = {
     JC_OPS(JC_OP_KIND)
 #undef JC_OP_KIND
 };
+
+int fold_node(jc_op op, jc_type type, jc_type ktype, const jc_value *args, jc_value *out)
+{
+    jc_value v = {0};
+    if (eval_op(op, type, ktype, args, &v) != JC_OK)
+        return 0;
+    if (type == JC_BOOL)
+        v.bits = v.i != 0;
+    *out = v;
+    return 1;
+}
 
 static int is_constant(const fold_row *fr, uint32_t n)
 {
@@ -177,11 +190,9 @@ static int decide(const jc_tree *t, fold_row *fr, fold_scan *sc, uint32_t i)
         args[k] = fr[fr[kid[k]].rep].val;
     }
     jc_type ktype = (jc_type)t->nodes[kid[0]].type;
-    jc_value v = {0};
-    if (eval_op(op, (jc_type)nd->type, ktype, args, &v) != JC_OK)
+    jc_value v;
+    if (!fold_node(op, (jc_type)nd->type, ktype, args, &v))
         return 0; /* a fault stays, to fault at run time */
-    if (nd->type == JC_BOOL)
-        v.bits = v.i != 0;
     r->how = CONSTANT;
     r->val = v;
     sc->changed = 1;
@@ -212,11 +223,10 @@ static void move_columns(jc_tree *t, fold_row *fr, uint32_t nkept)
     t->ncolumns = nkept;
 }
 
-int fold_constants(jc_tree *t, jc_error *err)
+/* Steps 1 to 3 for any tree. Returns 0, or -1 with *err. */
+static int fold_any(jc_tree *t, jc_error *err)
 {
     uint32_t n = t->nnodes;
-    if (n == 0 || t->root >= n)
-        return error_set(err, JC_INTERNAL, 0, -1, "fold_constants: empty tree");
     size_t rows = n > t->ncolumns ? n : t->ncolumns;
     fold_row small[SMALL_TREE], *fr = small;
     if (rows > SMALL_TREE && !(fr = mem_alloc(rows * sizeof *fr)))
@@ -310,7 +320,7 @@ int fold_constants(jc_tree *t, jc_error *err)
     t->nconsts = nc;
     if (fr != small)
         mem_free(fr);
-    return tree_plan_passes(t, err);
+    return 0;
 
 malformed:
     if (fr != small)
@@ -320,4 +330,13 @@ oom:
     if (fr != small)
         mem_free(fr);
     return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory folding constants");
+}
+
+int fold_constants(jc_tree *t, jc_error *err)
+{
+    if (t->nnodes == 0 || t->root >= t->nnodes)
+        return error_set(err, JC_INTERNAL, 0, -1, "fold_constants: empty tree");
+    if (fold_any(t, err) < 0)
+        return -1;
+    return tree_plan_passes(t, err);
 }

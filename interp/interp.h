@@ -97,10 +97,16 @@ int interp_scalar(const jc_tree *t, const uint64_t *scalars,
  * faults at run time); if/and/or whose condition (left side) is constant
  * become the taken branch. Then CONST slots are renumbered in post-order,
  * columns no longer used are dropped (the others renumbered in first-use
- * order), and tree_plan_passes recomputes the passes. A row-wise
+ * order), and tree_plan_passes computes the passes. A row-wise
  * if/and/or never folds into a constant or a scalar branch, so a column
  * result stays a column. Returns 0, or -1 with *err (out of memory); after
  * a failure t must only be freed. */
 int fold_constants(jc_tree *t, jc_error *err);
+
+/* fold_constants' rule for one node whose operands are all constants (a
+ * jc_fold_fn, parser/parser.h): 1 with its value in *out (a bool as 0/1),
+ * or 0 when it faults and so stays, to fault at run time. jc_compile hands
+ * it to typecheck_tree_folding. */
+int fold_node(jc_op op, jc_type type, jc_type ktype, const jc_value *args, jc_value *out);
 
 #endif /* JC_INTERP_INTERP_H */

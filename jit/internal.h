@@ -87,14 +87,28 @@ struct jit_code {
     uint32_t ncolumns;
     uint8_t *col_type; /* per column slot: jc_type */
     uint32_t nscalars;
-    const char **names; /* chain for explain */
-    size_t nnames;
+    /* the chain for explain: stencil ids in code order, CHAIN_BAR between
+     * passes; their names are made on first use (jit_code_stencils) */
+    uint16_t *chain;
+    size_t nchain;
+    _Atomic(const char **) names;
 };
+
+#define CHAIN_BAR UINT16_MAX /* in jit_code.chain: "|" */
 
 /* isa.c */
 const jc_stencil_set *jit_isa_set(jit_isa isa);
 
-/* lower.c: the stencil chain of pass p for stencil set `set`. items must
+/* The stencil that computes a node (its first depth variant) and its
+ * shape letter (lower_node_stencil), found once per compile: a chain asks
+ * for it several times per node. id < 0: none. */
+typedef struct jit_node_st {
+    int16_t id;
+    char shape;
+} jit_node_st;
+
+/* lower.c: the stencil chain of pass p for stencil set `set`, st[] the
+ * stencil of every node of t. items must
  * have room for lower_max_items(t) entries; *nitems receives the count and
  * *loop the index of the loop head. Fills the plan fields of *pass (not
  * code_*); pass->cols_used must have room for t->ncolumns entries and
@@ -104,9 +118,9 @@ const jc_stencil_set *jit_isa_set(jit_isa isa);
  * zero). */
 size_t lower_max_items(const jc_tree *t);
 size_t lower_max_slots(const jc_tree *t, unsigned p);
-int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item *items,
-               size_t *nitems, size_t *loop, jit_pass *pass, uint32_t *order,
-               uint32_t *marks, uint32_t *keys, jc_error *err);
+int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *set,
+               unsigned p, jit_item *items, size_t *nitems, size_t *loop, jit_pass *pass,
+               uint32_t *order, uint32_t *marks, uint32_t *keys, jc_error *err);
 /* The stencil that computes node n (the first depth variant), and its shape
  * letter ('P', 'U', 'B', 'T'); -1 when none exists. */
 int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape);

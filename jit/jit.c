@@ -5,6 +5,7 @@
  * stencil's trailing `jmp jc_cont` is dropped when the next stencil follows
  * it directly, so a chain runs straight through.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,13 @@ int pool_common(jit_pool *pool, jit_isa isa, uintptr_t *rodata_x, uintptr_t *got
 {
     const jc_stencil_set *set = jit_isa_set(isa);
     int rc = 0;
+    /* written once: after the first compile of a set, no lock (the release
+     * store below publishes the addresses with it) */
+    if (__atomic_load_n(&pool->common_x[isa], __ATOMIC_ACQUIRE)) {
+        *rodata_x = pool->rodata_x[isa];
+        *got_x = pool->got_x[isa];
+        return 0;
+    }
     pthread_mutex_lock(&pool->lock);
     if (!pool->common_x[isa]) {
         size_t ro = (set->rodata_size + 63) & ~(size_t)63;
@@ -105,40 +113,45 @@ typedef struct emit_ctx {
 static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t loop,
                      size_t *pos)
 {
+    /* locals: bytes written through w may alias anything */
+    const jc_stencil_set *set = e->set;
+    uint8_t *w = e->w;
+    const uintptr_t x = e->x;
+    const unsigned jump_bytes = patch_trailing_jump_bytes;
     size_t at = (*pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
-    if (e->w)
-        patch_fill_nops(e->w + *pos, at - *pos);
+    if (w)
+        patch_fill_nops(w + *pos, at - *pos);
     uintptr_t loop_x = 0;
     for (size_t j = 0; j < n; j++) {
         if (j == loop) {
             size_t a = (at + ALIGN_LOOP - 1) & ~(size_t)(ALIGN_LOOP - 1);
-            if (e->w)
-                patch_fill_nops(e->w + at, a - at);
+            if (w)
+                patch_fill_nops(w + at, a - at);
             at = a;
-            loop_x = e->x + at;
+            loop_x = x + at;
         }
-        const jc_stencil *st = &e->set->stencils[items[j].id];
+        const jc_stencil *st = &set->stencils[items[j].id];
         size_t sz = st->size;
         if (sz == 0)
             return -1; /* not in this set (a pin beyond its registers) */
         if ((st->flags & JC_STENCIL_TRAILING_JUMP) && j + 1 < n)
-            sz -= patch_trailing_jump_bytes;
-        if (e->w) {
-            memcpy(e->w + at, e->set->code + st->code, sz);
-            const jc_hole *h = e->set->holes + st->holes;
-            for (unsigned k = 0; k < st->nholes; k++) {
+            sz -= jump_bytes;
+        if (w) {
+            memcpy(w + at, set->code + st->code, sz);
+            const jc_hole *h = set->holes + st->holes;
+            for (unsigned k = 0, nh = st->nholes; k < nh; k++) {
                 if (h[k].offset >= sz)
                     continue; /* the dropped trailing jump */
                 uint64_t v;
                 switch (h[k].sym) {
-                case JC_SYM_CONT: v = e->x + at + sz; break;
+                case JC_SYM_CONT: v = x + at + sz; break;
                 case JC_SYM_TARGET: v = loop_x; break;
                 case JC_SYM_HOLE_A: v = items[j].hole; break;
                 case JC_SYM_RODATA: v = e->rodata_x; break;
                 case JC_SYM_FUNC: v = e->got_x + 8u * h[k].index; break;
                 default: return -1;
                 }
-                if (patch_hole(e->w + at, e->x + at, &h[k], v) < 0)
+                if (patch_hole(w + at, x + at, &h[k], v) < 0)
                     return -1;
             }
         }
@@ -152,18 +165,24 @@ static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t 
 
 static void code_free_arrays(jit_code *c)
 {
-    /* passes, their arrays and col_type live in c's own block */
-    mem_free(c->names);
+    /* passes, their arrays, col_type and chain live in c's own block */
+    mem_free((void *)atomic_load(&c->names));
 }
 
 static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
 
-/* The code object, its passes and their plan arrays in one block (one
- * allocation per compile instead of one per array). */
-static jit_code *code_new(const jc_tree *t)
+/* jit_compile's scratch up to this size is on the stack: E7, a degree-10
+ * polynomial, needs about 2.5 KiB. */
+#define SMALL_SCRATCH 8192
+
+/* The code object, its passes, their plan arrays and room for a chain of
+ * max_items stencils in one block (one allocation per compile instead of
+ * one per array). */
+static jit_code *code_new(const jc_tree *t, size_t max_items)
 {
     size_t np = t->npasses, nc = t->ncolumns;
-    size_t size = round8(sizeof(jit_code)) + round8(np * sizeof(jit_pass)) + round8(nc);
+    size_t size = round8(sizeof(jit_code)) + round8(np * sizeof(jit_pass)) + round8(nc) +
+                  round8((max_items + np) * sizeof(uint16_t));
     for (size_t p = 0; p < np; p++)
         size += round8(t->passes[p].nout) + round8(nc * sizeof(uint32_t)) +
                 round8(lower_max_slots(t, (unsigned)p) * sizeof(jit_slot));
@@ -176,6 +195,8 @@ static jit_code *code_new(const jc_tree *t)
     b += round8(np * sizeof(jit_pass));
     c->col_type = (uint8_t *)b;
     b += round8(nc);
+    c->chain = (uint16_t *)b;
+    b += round8((max_items + np) * sizeof(uint16_t));
     for (size_t p = 0; p < np; p++) {
         jit_pass *ps = &c->passes[p];
         uint32_t nout = t->passes[p].nout;
@@ -204,20 +225,38 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     if (pool_common(pool, isa, &e.rodata_x, &e.got_x, err) < 0)
         return NULL;
 
-    /* scratch, one block: items, ranges, order, marks and keys */
+    /* scratch, one block (on the stack when it fits): items, ranges, every
+     * node's stencil, order, marks and keys */
     size_t max_items = lower_max_items(t) + 8 * (size_t)t->npasses;
     size_t nkeys = (size_t)t->ncolumns + t->nconsts + t->naggs + 1;
     size_t norder = (size_t)t->nnodes * 2 + 1;
-    char *scratch = mem_alloc(round8(max_items * sizeof(jit_item)) +
-                              ((size_t)t->npasses * 3 + 1) * sizeof(size_t) +
-                              (norder + 2 * nkeys) * sizeof(uint32_t));
-    jit_code *c = code_new(t);
-    if (!c || !scratch)
+    size_t bytes = round8(max_items * sizeof(jit_item)) +
+                   ((size_t)t->npasses * 3 + 1) * sizeof(size_t) +
+                   round8((size_t)t->nnodes * sizeof(jit_node_st)) +
+                   (norder + 2 * nkeys) * sizeof(uint32_t);
+    _Alignas(16) char small[SMALL_SCRATCH];
+    char *scratch = bytes <= sizeof small ? small : mem_alloc(bytes);
+    jit_code *c = NULL;
+    if (!scratch)
         goto oom;
     jit_item *items = (jit_item *)scratch;
     size_t *ranges = (size_t *)(scratch + round8(max_items * sizeof(jit_item)));
-    uint32_t *order = (uint32_t *)(ranges + (size_t)t->npasses * 3 + 1);
+    jit_node_st *st = (jit_node_st *)(ranges + (size_t)t->npasses * 3 + 1);
+    uint32_t *order = (uint32_t *)((char *)st + round8((size_t)t->nnodes * sizeof *st));
     uint32_t *marks = order + norder; /* marks, then keys: zero */
+    /* every node's stencil, once: none for some node means no JIT code
+     * (jit_supports would have said 0) */
+    for (uint32_t n = 0; n < t->nnodes; n++) {
+        st[n].id = (int16_t)lower_node_stencil(t, n, &st[n].shape);
+        if (st[n].id < 0) {
+            error_set(err, JC_INTERNAL, t->nodes[n].pos, -1,
+                      "the JIT has no stencil for `%s` here", op_name((jc_op)t->nodes[n].op));
+            goto fail;
+        }
+    }
+    c = code_new(t, max_items);
+    if (!c)
+        goto oom;
     memset(marks, 0, 2 * nkeys * sizeof *marks);
     c->pool = pool;
     c->isa = isa;
@@ -233,7 +272,7 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     for (unsigned p = 0; p < t->npasses; p++) {
         jit_pass *ps = &c->passes[p];
         size_t n, loop;
-        if (lower_pass(t, set, p, items + nitems, &n, &loop, ps, order, marks,
+        if (lower_pass(t, st, set, p, items + nitems, &n, &loop, ps, order, marks,
                        marks + nkeys, err) < 0)
             goto fail;
         ranges[3 * p] = nitems;
@@ -269,23 +308,22 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     __builtin___clear_cache((char *)c->x, (char *)(c->x + pos));
 
     /* the chain for explain */
-    c->nnames = nitems + (t->npasses ? t->npasses - 1 : 0);
-    c->names = mem_alloc((c->nnames ? c->nnames : 1) * sizeof *c->names);
-    if (!c->names)
-        goto oom;
     size_t k = 0;
     for (unsigned p = 0; p < t->npasses; p++) {
         if (p)
-            c->names[k++] = "|";
+            c->chain[k++] = CHAIN_BAR;
         for (size_t j = 0; j < ranges[3 * p + 1]; j++)
-            c->names[k++] = jc_stencil_names[items[ranges[3 * p] + j].id];
+            c->chain[k++] = items[ranges[3 * p] + j].id;
     }
-    mem_free(scratch);
+    c->nchain = k;
+    if (scratch != small)
+        mem_free(scratch);
     return c;
 oom:
     error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
 fail:
-    mem_free(scratch);
+    if (scratch != small)
+        mem_free(scratch);
     if (c) {
         if (c->held)
             codemem_release(pool->mem, c->x, c->held);
@@ -309,10 +347,28 @@ size_t jit_code_bytes(const jit_code *code)
     return code ? code->held : 0;
 }
 
+/* Made on first use, not on every compile: few callers ask. Threads
+ * racing here both make it; one wins, the other frees its copy. */
 size_t jit_code_stencils(const jit_code *code, const char *const **names)
 {
-    *names = code->names;
-    return code->nnames;
+    jit_code *c = (jit_code *)code;
+    const char **made = atomic_load(&c->names);
+    if (!made) {
+        made = mem_alloc((c->nchain ? c->nchain : 1) * sizeof *made);
+        if (!made) {
+            *names = NULL;
+            return 0;
+        }
+        for (size_t k = 0; k < c->nchain; k++)
+            made[k] = c->chain[k] == CHAIN_BAR ? "|" : jc_stencil_names[c->chain[k]];
+        const char **expected = NULL;
+        if (!atomic_compare_exchange_strong(&c->names, &expected, made)) {
+            mem_free(made);
+            made = expected;
+        }
+    }
+    *names = made;
+    return c->nchain;
 }
 
 int jit_code_range(const jit_code *code, unsigned pass, const void **start, size_t *len)

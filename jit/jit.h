@@ -47,6 +47,8 @@ typedef struct jit_code jit_code;
 
 /* 0: some op has no stencil yet → the engine uses the interpreter. */
 int jit_supports(const jc_tree *t, jit_isa isa);
+/* NULL with *err when out of (code) memory, or when jit_supports would say
+ * 0 (JC_INTERNAL: no stencil for a node). */
 jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *err);
 
 /* Runs pass `pass` over rows [begin,end) with the exec.h contract
@@ -60,7 +62,8 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
 /* Code memory really held, padding included (cache accounting). */
 size_t jit_code_bytes(const jit_code *code);
 /* The chain for explain: stencil names in code order, passes separated by
- * "|". The array and names live as long as the code. */
+ * "|". The array and names live as long as the code; *names is NULL when
+ * out of memory (the array is made on the first call). */
 size_t jit_code_stencils(const jit_code *code, const char *const **names);
 /* The machine code of one pass (for disassembly). 0, or -1 if no such pass. */
 int jit_code_range(const jit_code *code, unsigned pass, const void **start,

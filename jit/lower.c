@@ -57,13 +57,44 @@ static uint8_t kid_type(const jc_tree *t, uint32_t n, uint32_t k)
     return t->nodes[t->args[t->nodes[n].first_arg + k]].type;
 }
 
+/* The ops whose stencil depends only on their own type and arity: the
+ * stencil by result type (jc_type: f64, i64, bool; -1 none), and the
+ * arity (0: not such an op). A table, not a switch: every node of every
+ * compiled tree asks. */
+typedef struct by_own_type {
+    int16_t st[3];
+    uint8_t nargs;
+} by_own_type;
+
+#define F64_I64(OP, N) {{JC_ST_##OP##_F64, JC_ST_##OP##_I64, -1}, N}
+#define F64_ONLY(ST, N) {{ST, -1, -1}, N}
+static const by_own_type own_type[OP_COUNT_] = {
+    [OP_NEG] = F64_I64(NEG, 1),     [OP_ABS] = F64_I64(ABS, 1),
+    [OP_SIGN] = F64_I64(SIGN, 1),   [OP_ADD] = F64_I64(ADD, 2),
+    [OP_SUB] = F64_I64(SUB, 2),     [OP_MUL] = F64_I64(MUL, 2),
+    [OP_IDIV] = F64_I64(IDIV, 2),   [OP_MOD] = F64_I64(MOD, 2),
+    [OP_LEAST] = F64_I64(LEAST, 2), [OP_GREATEST] = F64_I64(GREATEST, 2),
+    [OP_DIV] = F64_ONLY(JC_ST_DIV_F64, 2), [OP_POW] = F64_ONLY(JC_ST_POW, 2),
+    [OP_ATAN2] = F64_ONLY(JC_ST_ATAN2, 2), [OP_HYPOT] = F64_ONLY(JC_ST_HYPOT, 2),
+    [OP_FMOD] = F64_ONLY(JC_ST_FMOD, 2),
+#define F1(OP) [OP_##OP] = F64_ONLY(JC_ST_##OP, 1),
+    F1(SQRT) F1(CBRT) F1(EXP) F1(EXPM1) F1(LN) F1(LOG10) F1(LOG2) F1(LOG1P)
+    F1(SIN) F1(COS) F1(TAN) F1(ASIN) F1(ACOS) F1(ATAN) F1(SINH) F1(COSH)
+    F1(TANH) F1(FLOOR) F1(CEIL) F1(TRUNC) F1(ROUND)
+#undef F1
+    [OP_NOT] = {{-1, -1, JC_ST_NOT}, 1},
+};
+#undef F64_I64
+#undef F64_ONLY
+
 int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape)
 {
     const jc_node *nd = &t->nodes[n];
     uint8_t ty = nd->type;
     int f = ty == JC_F64, i = ty == JC_I64;
 #define NEED(k) if (nd->nargs != (k)) return -1
-#define BY_TYPE(F, I) (f ? (F) : i ? (I) : -1)
+    if (nd->op >= OP_COUNT_)
+        return -1;
     if (is_aggregate(nd) || nd->op == OP_CONST || nd->op == OP_COLUMN) {
         *shape = 'P';
         return ty == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64;
@@ -76,46 +107,28 @@ int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape)
         *shape = 'T';
     else
         return -1;
+    const by_own_type *own = &own_type[nd->op];
+    if (own->nargs)
+        return own->nargs == nd->nargs && ty <= JC_BOOL ? own->st[ty] : -1;
     uint8_t k0 = kid_type(t, n, 0);
     switch ((jc_op)nd->op) {
     case OP_I64_TO_F64: NEED(1); return k0 == JC_I64 && f ? JC_ST_I64_TO_F64 : -1;
     case OP_BOOL_TO_I64: NEED(1); return k0 == JC_BOOL && i ? JC_ST_BOOL_TO_I64 : -1;
     case OP_BOOL_TO_F64: NEED(1); return k0 == JC_BOOL && f ? JC_ST_BOOL_TO_F64 : -1;
     case OP_F64_TO_I64: NEED(1); return k0 == JC_F64 && i ? JC_ST_F64_TO_I64 : -1;
-    case OP_NEG: NEED(1); return BY_TYPE(JC_ST_NEG_F64, JC_ST_NEG_I64);
-    case OP_NOT: NEED(1); return ty == JC_BOOL ? JC_ST_NOT : -1;
-    case OP_ADD: NEED(2); return BY_TYPE(JC_ST_ADD_F64, JC_ST_ADD_I64);
-    case OP_SUB: NEED(2); return BY_TYPE(JC_ST_SUB_F64, JC_ST_SUB_I64);
-    case OP_MUL: NEED(2); return BY_TYPE(JC_ST_MUL_F64, JC_ST_MUL_I64);
-    case OP_DIV: NEED(2); return f ? JC_ST_DIV_F64 : -1;
-    case OP_IDIV: NEED(2); return BY_TYPE(JC_ST_IDIV_F64, JC_ST_IDIV_I64);
-    case OP_MOD: NEED(2); return BY_TYPE(JC_ST_MOD_F64, JC_ST_MOD_I64);
-    case OP_POW: NEED(2); return f ? JC_ST_POW : -1;
 #define CMP(OP)                                                           \
     case OP_##OP:                                                         \
         NEED(2);                                                          \
         return k0 == JC_F64 ? JC_ST_##OP##_F64 : k0 == JC_I64 ? JC_ST_##OP##_I64 : -1;
     CMP(LT) CMP(LE) CMP(GT) CMP(GE)
 #undef CMP
-    case OP_EQ: NEED(2); return k0 == JC_F64 ? JC_ST_EQ_F64 : JC_ST_EQ_I64;
-    case OP_NE: NEED(2); return k0 == JC_F64 ? JC_ST_NE_F64 : JC_ST_NE_I64;
     case OP_AND: NEED(2); return JC_ST_AND;
     case OP_OR: NEED(2); return JC_ST_OR;
-    case OP_ABS: NEED(1); return BY_TYPE(JC_ST_ABS_F64, JC_ST_ABS_I64);
-    case OP_SIGN: NEED(1); return BY_TYPE(JC_ST_SIGN_F64, JC_ST_SIGN_I64);
-#define F1(OP) case OP_##OP: NEED(1); return f ? JC_ST_##OP : -1;
-    F1(SQRT) F1(CBRT) F1(EXP) F1(EXPM1) F1(LN) F1(LOG10) F1(LOG2) F1(LOG1P)
-    F1(SIN) F1(COS) F1(TAN) F1(ASIN) F1(ACOS) F1(ATAN) F1(SINH) F1(COSH)
-    F1(TANH) F1(FLOOR) F1(CEIL) F1(TRUNC) F1(ROUND)
-#undef F1
-    case OP_ATAN2: NEED(2); return f ? JC_ST_ATAN2 : -1;
-    case OP_HYPOT: NEED(2); return f ? JC_ST_HYPOT : -1;
-    case OP_FMOD: NEED(2); return f ? JC_ST_FMOD : -1;
+    case OP_EQ: NEED(2); return k0 == JC_F64 ? JC_ST_EQ_F64 : JC_ST_EQ_I64;
+    case OP_NE: NEED(2); return k0 == JC_F64 ? JC_ST_NE_F64 : JC_ST_NE_I64;
     case OP_ROUND2:
         NEED(2);
         return f && k0 == JC_F64 && kid_type(t, n, 1) == JC_I64 ? JC_ST_ROUND2 : -1;
-    case OP_LEAST: NEED(2); return BY_TYPE(JC_ST_LEAST_F64, JC_ST_LEAST_I64);
-    case OP_GREATEST: NEED(2); return BY_TYPE(JC_ST_GREATEST_F64, JC_ST_GREATEST_I64);
     case OP_IF: NEED(3); return k0 == JC_BOOL ? JC_ST_IF : -1;
     case OP_ISNAN: NEED(1); return k0 == JC_F64 ? JC_ST_ISNAN : -1;
     case OP_ISINF: NEED(1); return k0 == JC_F64 ? JC_ST_ISINF : -1;
@@ -124,7 +137,6 @@ int lower_node_stencil(const jc_tree *t, uint32_t n, char *shape)
         return -1;
     }
 #undef NEED
-#undef BY_TYPE
 }
 
 /* The value stack during lowering: `base` values spilled to the context,
@@ -162,7 +174,8 @@ static void fill(emitter *e)
 
 /* Emits a W stencil (ops/stencil_list.h) for pin register `pin`: as a push
  * ('P': LOADR) or as a unary operator on the top of the stack ('U'). */
-static int apply_pin(emitter *e, int id, char as, unsigned pin)
+static inline __attribute__((always_inline)) int apply_pin(emitter *e, int id, char as,
+                                                         unsigned pin)
 {
     if (as == 'P' && e->k == JC_STACK_REGS)
         spill(e);
@@ -179,7 +192,8 @@ static int apply_pin(emitter *e, int id, char as, unsigned pin)
 }
 
 /* Emits stencil `id` (first variant) of shape `shape` at the right depth. */
-static int apply(emitter *e, int id, char shape, uint32_t hole)
+static inline __attribute__((always_inline)) int apply(emitter *e, int id, char shape,
+                                                     uint32_t hole)
 {
     unsigned need = shape == 'P' ? 0 : shape == 'U' || shape == 'O' ? 1
                     : shape == 'B' ? 2 : shape == 'T' ? 3 : 4;
@@ -208,6 +222,11 @@ static size_t pass_nodes(const jc_tree *t, uint32_t root, uint32_t *order)
 {
     uint32_t first = subtree_first(t, root);
     size_t cnt = 0;
+    if (!t->naggs) { /* the whole subtree, in order */
+        for (uint32_t j = first; j <= root; j++)
+            order[cnt++] = j;
+        return cnt;
+    }
     int64_t j = root;
     while (j >= (int64_t)first) {
         order[cnt++] = (uint32_t)j;
@@ -293,8 +312,11 @@ typedef struct pin_use {
 
 typedef struct lowering {
     const jc_tree *t;
+    const jit_node_st *st; /* by node */
     jit_pass *pass;
     uint32_t *marks;
+    uint32_t *pin_by_key;  /* while the chain is made: key (choose_pins) ->
+                              its pin register + 1, or 0 */
     uint32_t epoch;  /* pass + 1: a mark equal to it is listed already */
     unsigned nreg;
     unsigned npins;
@@ -311,22 +333,23 @@ static int preg_of(const lowering *L, int kind, uint32_t index)
 
 static uint8_t esize_of(uint8_t type) { return type == JC_BOOL ? 1 : 8; }
 
-/* The pin register holding leaf n, or -1. */
+/* A pin's key in choose_pins' numbering: columns, then constant slots. */
+static uint32_t pin_key(const lowering *L, const pin_use *u)
+{
+    return u->kind == PREG_COLUMN ? u->index : L->t->ncolumns + u->index;
+}
+
+/* The pin register holding leaf n, or -1. Only columns and constants are
+ * ever pinned (choose_pins). */
 static int pin_of(const lowering *L, uint32_t n)
 {
-    const jc_node *nd = &L->t->nodes[n];
-    int kind = nd->op == OP_COLUMN ? PREG_COLUMN
-               : nd->op == OP_CONST || is_aggregate(nd) ? PREG_SCALAR
-                                                        : PREG_NONE;
-    if (kind == PREG_NONE || nd->nargs)
+    if (!L->npins)
         return -1;
-    uint32_t index = kind == PREG_COLUMN ? nd->slot
-                     : nd->op == OP_CONST ? nd->slot
-                                          : L->t->nconsts + nd->slot;
-    for (unsigned r = 0; r < L->npins; r++)
-        if (L->pins[r].kind == kind && L->pins[r].index == index)
-            return (int)r;
-    return -1;
+    const jc_node *nd = &L->t->nodes[n];
+    if (nd->nargs || (nd->op != OP_COLUMN && nd->op != OP_CONST))
+        return -1;
+    uint32_t key = nd->op == OP_COLUMN ? nd->slot : L->t->ncolumns + nd->slot;
+    return (int)L->pin_by_key[key] - 1;
 }
 
 /* Lists a context slot the runner must fill (once per pass). */
@@ -358,8 +381,8 @@ static void use_slot(lowering *L, int kind, uint32_t index, uint32_t off)
 }
 
 /* A leaf as a memory operand: its fused form index (see fused_stencil)
- * and hole, recording the slot it reads. -1 if it cannot be one. */
-static int leaf_form(lowering *L, uint32_t n, uint32_t *hole, int record)
+ * and hole. -1 if it cannot be one. */
+static int leaf_form(const lowering *L, uint32_t n, uint32_t *hole)
 {
     const jc_node *nd = &L->t->nodes[n];
     if (nd->type == JC_BOOL || nd->nargs)
@@ -367,36 +390,42 @@ static int leaf_form(lowering *L, uint32_t n, uint32_t *hole, int record)
     if (nd->op == OP_COLUMN) {
         int r = preg_of(L, PREG_COLUMN, nd->slot);
         *hole = L->pass->col_off + 8 * nd->slot;
-        if (r >= 0)
-            return 2 + r;
-        if (record)
-            use_slot(L, PREG_COLUMN, nd->slot, *hole);
-        return 1;
+        return r >= 0 ? 2 + r : 1;
     }
     if (nd->op == OP_CONST || is_aggregate(nd)) {
         uint32_t slot = nd->op == OP_CONST ? nd->slot : L->t->nconsts + nd->slot;
         *hole = L->pass->scalar_off + 8 * slot;
-        if (record)
-            use_slot(L, PREG_SCALAR, slot, *hole);
         return 0;
     }
     return -1;
 }
 
+/* Records the context slot that leaf n read as form `form` (leaf_form)
+ * needs filled: a column's when it is not in a pointer register, a
+ * scalar's. */
+static void note_leaf(lowering *L, uint32_t n, int form, uint32_t hole)
+{
+    const jc_node *nd = &L->t->nodes[n];
+    if (form == 1)
+        use_slot(L, PREG_COLUMN, nd->slot, hole);
+    else if (form == 0)
+        use_slot(L, PREG_SCALAR, nd->op == OP_CONST ? nd->slot : L->t->nconsts + nd->slot,
+                 hole);
+}
+
 /* The fused stencil for node `op` when its right operand is the leaf
- * `leaf` just before it in evaluation order; -1 if none. */
-static int fusion(lowering *L, uint32_t op, uint32_t leaf)
+ * `leaf` just before it in evaluation order (*form and *hole: how the
+ * leaf is read); -1 if none. */
+static int fusion(const lowering *L, uint32_t op, uint32_t leaf, int *form, uint32_t *hole)
 {
     const jc_node *nd = &L->t->nodes[op];
     if (nd->nargs != 2 || tree_kid(L->t, op, 1) != leaf)
         return -1;
-    char shape;
-    int base = lower_node_stencil(L->t, op, &shape);
-    uint32_t hole;
-    int form = leaf_form(L, leaf, &hole, 0);
-    if (base < 0 || form < 0)
+    int base = L->st[op].id;
+    *form = leaf_form(L, leaf, hole);
+    if (base < 0 || *form < 0)
         return -1;
-    return fused_stencil(base, form);
+    return fused_stencil(base, *form);
 }
 
 /* The SEL stencil for if(c, t, e) when its condition c is a comparison
@@ -424,7 +453,8 @@ static int select_stencil(const jc_tree *t, uint32_t n)
 
 /* Is order[j] the right operand of order[j + 1] (which then follows it
  * directly in evaluation order)? */
-static int is_right_of_next(const jc_tree *t, const uint32_t *order, size_t j, size_t cnt)
+static inline int is_right_of_next(const jc_tree *t, const uint32_t *order, size_t j,
+                                   size_t cnt)
 {
     return j + 1 < cnt && t->nodes[order[j + 1]].nargs == 2 &&
            tree_kid(t, order[j + 1], 1) == order[j];
@@ -468,9 +498,8 @@ static void choose_pins(lowering *L, const jc_stencil_set *set, const uint32_t *
     for (size_t j = 0; j < cnt && !calls; j++) {
         uint32_t n = order[j];
         const jc_node *nd = &t->nodes[n];
-        char shape;
         if (nd->nargs) {
-            int id = lower_node_stencil(t, n, &shape);
+            int id = L->st[n].id;
             if (id >= 0 && (set->stencils[id].flags & JC_STENCIL_CALLS))
                 calls = 1;
             continue;
@@ -525,9 +554,9 @@ size_t lower_max_slots(const jc_tree *t, unsigned p)
     return (size_t)t->ncolumns + t->passes[p].nout;
 }
 
-int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item *items,
-               size_t *nitems, size_t *loop, jit_pass *pass, uint32_t *order,
-               uint32_t *marks, uint32_t *keys, jc_error *err)
+int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *set,
+               unsigned p, jit_item *items, size_t *nitems, size_t *loop, jit_pass *pass,
+               uint32_t *order, uint32_t *marks, uint32_t *keys, jc_error *err)
 {
     const jc_pass *ps = &t->passes[p];
     uint32_t nscalars = t->nconsts + t->naggs;
@@ -540,7 +569,7 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
     pass->nslots = 0;
     pass->scalar_lo = pass->scalar_hi = 0;
     memset(pass->preg_kind, 0, sizeof pass->preg_kind);
-    lowering L = {t, pass, marks, p + 1, 0, 0, {{0, 0}}};
+    lowering L = {t, st, pass, marks, keys, p + 1, 0, 0, {{0, 0}}};
 
     /* Pointer registers: outputs first, then columns by first use. */
     for (uint32_t k = 0; k < ps->nout && L.nreg < JC_PTR_REGS; k++) {
@@ -553,8 +582,10 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
     size_t cnt = 0;
     for (uint32_t k = 0; k < ps->nout; k++)
         cnt += pass_nodes(t, t->pass_outs[ps->first_out + k], order + cnt);
+    int ifs = 0; /* the pass has an if */
     for (size_t j = 0; j < cnt; j++) {
         const jc_node *nd = &t->nodes[order[j]];
+        ifs |= nd->op == OP_IF;
         if (nd->op != OP_COLUMN || keys[nd->slot])
             continue;
         keys[nd->slot] = 1; /* listed once; cleared below */
@@ -570,19 +601,29 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
         keys[pass->cols_used[u]] = 0;
 
     choose_pins(&L, set, order, cnt, order + cnt, keys);
+    /* keys, zero again, map each pin's key to it while the chain is made
+     * (cleared at the end) */
+    for (unsigned r = 0; r < L.npins; r++)
+        keys[pin_key(&L, &L.pins[r])] = r + 1;
 
     /* Comparisons that are the condition of an if are computed by the if's
      * SEL stencil: their two operands stay on the stack (never fused into
      * the comparison). deferred[node], by node id, in the second half of
      * order (room for every node; set for this pass's nodes first). */
-    uint32_t *deferred = order + cnt;
+    uint32_t *deferred = NULL; /* none until the pass has such an if */
     const uint32_t mark = 1;
-    for (size_t j = 0; j < cnt; j++)
-        deferred[order[j]] = 0;
-    for (size_t j = 0; j < cnt; j++)
-        if (select_stencil(t, order[j]) >= 0)
-            deferred[tree_kid(t, order[j], 0)] = mark;
+    for (size_t j = 0; ifs && j < cnt; j++) {
+        if (t->nodes[order[j]].op != OP_IF || select_stencil(t, order[j]) < 0)
+            continue;
+        if (!deferred) {
+            deferred = order + cnt;
+            for (size_t i = 0; i < cnt; i++)
+                deferred[order[i]] = 0;
+        }
+        deferred[tree_kid(t, order[j], 0)] = mark;
+    }
 
+    int rc = 0;
     emitter e = {items, 0, 0, 0, 0, spill_off};
     put(&e, JC_ST_ENTRY, 0);
     /* scalars are pinned once per run, before the loop */
@@ -612,11 +653,11 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
         for (; j < cnt; j++) {
             uint32_t n = order[j];
             const jc_node *nd = &t->nodes[n];
-            int rc, id;
+            int id, form;
             uint32_t hole;
             int pin = pin_of(&L, n);
             int right = is_right_of_next(t, order, j, cnt) &&
-                        deferred[order[j + 1]] != mark;
+                        !(deferred && deferred[order[j + 1]] == mark);
             if (pin >= 0) {
                 /* the next operator takes it from its register, or a push */
                 id = right ? pin_fused(t, order[j + 1]) : -1;
@@ -627,9 +668,9 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
                 } else {
                     rc = apply_pin(&e, JC_ST_LOADR_64, 'P', (unsigned)pin);
                 }
-            } else if (right && (id = fusion(&L, order[j + 1], n)) >= 0) {
+            } else if (right && (id = fusion(&L, order[j + 1], n, &form, &hole)) >= 0) {
                 /* the next operator reads this leaf from memory */
-                leaf_form(&L, n, &hole, 1);
+                note_leaf(&L, n, form, hole);
                 rc = apply(&e, id, 'U', hole);
                 j++;
                 nd = &t->nodes[order[j]];
@@ -645,18 +686,19 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
                 use_slot(&L, PREG_SCALAR, slot, hole);
                 rc = apply(&e, nd->type == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64, 'P',
                            hole);
-            } else if (deferred[n] == mark) {
+            } else if (deferred && deferred[n] == mark) {
                 rc = 0; /* the if's SEL stencil compares */
             } else if ((id = select_stencil(t, n)) >= 0) {
                 rc = apply(&e, id, 'Q', 0);
             } else {
-                char shape;
-                id = lower_node_stencil(t, n, &shape);
-                rc = id < 0 ? -1 : apply(&e, id, shape, 0);
+                id = st[n].id;
+                rc = id < 0 ? -1 : apply(&e, id, st[n].shape, 0);
             }
-            if (rc < 0)
-                return error_set(err, JC_INTERNAL, nd->pos, -1,
-                                 "the JIT has no stencil for `%s` here", node_name(nd->op));
+            if (rc < 0) {
+                rc = error_set(err, JC_INTERNAL, nd->pos, -1,
+                               "the JIT has no stencil for `%s` here", node_name(nd->op));
+                goto done;
+            }
             if (order[j] == root) {
                 j++;
                 break; /* this output is computed */
@@ -667,12 +709,18 @@ int lower_pass(const jc_tree *t, const jc_stencil_set *set, unsigned p, jit_item
         if (preg < 0)
             use_slot(&L, PREG_OUTPUT, k, hole);
         if (e.k + e.base != 1 ||
-            apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0)
-            return error_set(err, JC_INTERNAL, 0, -1, "malformed pass %u", p);
+            apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0) {
+            rc = error_set(err, JC_INTERNAL, 0, -1, "malformed pass %u", p);
+            goto done;
+        }
     }
     put(&e, JC_ST_TAIL, 0);
     put(&e, JC_ST_EXIT, 0);
     *nitems = e.n;
     pass->ctx_size = spill_off + e.max_spill * JC_VEC_BYTES_MAX;
-    return 0;
+    rc = 0;
+done:
+    for (unsigned r = 0; r < L.npins; r++)
+        keys[pin_key(&L, &L.pins[r])] = 0;
+    return rc;
 }

@@ -253,25 +253,37 @@ static unsigned char *put_varint(unsigned char *o, uint32_t v)
  * a column's slot as a varint. */
 #define KEY_NODE_MAX (2 + 5 + 5)
 
-static char *canonical_key(const jc_tree *t, size_t *len)
+size_t canonical_key_bound(const jc_tree *t)
 {
-    unsigned char *key = mem_alloc((size_t)t->nnodes * KEY_NODE_MAX + 1);
-    if (!key)
-        return NULL;
-    unsigned char *o = key;
-    for (uint32_t i = 0; i < t->nnodes; i++) {
-        const jc_node *n = &t->nodes[i];
-        *o++ = n->op;
-        *o++ = (unsigned char)((n->type & 3u) << 6 | (n->nargs < 63 ? n->nargs : 63));
-        if (n->nargs >= 63)
-            o = put_varint(o, n->nargs);
-        if (n->op == OP_COLUMN)
-            o = put_varint(o, n->slot);
+    return (size_t)t->nnodes * KEY_NODE_MAX + 1;
+}
+
+size_t canonical_key_write(const jc_tree *t, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    const jc_node *nodes = t->nodes;
+    for (uint32_t i = 0, n = t->nnodes; i < n; i++) {
+        const jc_node *nd = &nodes[i];
+        *o++ = nd->op;
+        *o++ = (unsigned char)((nd->type & 3u) << 6 | (nd->nargs < 63 ? nd->nargs : 63));
+        if (nd->nargs >= 63)
+            o = put_varint(o, nd->nargs);
+        if (nd->op == OP_COLUMN)
+            o = put_varint(o, nd->slot);
     }
     *o = 0;
+    return (size_t)(o - (unsigned char *)out);
+}
+
+static char *canonical_key(const jc_tree *t, size_t *len)
+{
+    char *key = mem_alloc(canonical_key_bound(t));
+    if (!key)
+        return NULL;
+    size_t n = canonical_key_write(t, key);
     if (len)
-        *len = (size_t)(o - key);
-    return (char *)key;
+        *len = n;
+    return key;
 }
 
 char *canonical_text(const jc_tree *t, enum canon_mode mode, size_t *len)

@@ -100,19 +100,36 @@ uint32_t lexer_end_pos(const lexer *lx)
 
 /* Character classes, one table lookup each: the scanner asks these of
  * nearly every byte. */
-enum { CC_SPACE = 1, CC_DIGIT = 2, CC_ALPHA = 4 /* letters and _ */ };
+enum { CC_DIGIT = 1, CC_ALPHA = 2 /* letters and _ */ };
 
 static const uint8_t char_class[256] = {
-    ['\t'] = CC_SPACE, ['\n'] = CC_SPACE, ['\v'] = CC_SPACE,
-    ['\f'] = CC_SPACE, ['\r'] = CC_SPACE, [' '] = CC_SPACE,
     ['0' ... '9'] = CC_DIGIT,
     ['a' ... 'z'] = CC_ALPHA, ['A' ... 'Z'] = CC_ALPHA, ['_'] = CC_ALPHA,
 };
 
 static int is_digit(int c) { return char_class[c] & CC_DIGIT; }
-static int is_alpha(int c) { return char_class[c] & CC_ALPHA; }
 static int is_word(int c) { return char_class[c] & (CC_ALPHA | CC_DIGIT); }
-static int is_space(int c) { return char_class[c] & CC_SPACE; }
+
+const uint8_t lexer_lead[256] = {
+    ['\t'] = LEAD_SPACE, ['\n'] = LEAD_SPACE, ['\v'] = LEAD_SPACE,
+    ['\f'] = LEAD_SPACE, ['\r'] = LEAD_SPACE, [' '] = LEAD_SPACE,
+    ['0' ... '9'] = LEAD_DIGIT, ['.'] = LEAD_DOT,
+    ['a' ... 'z'] = LEAD_WORD, ['A' ... 'Z'] = LEAD_WORD, ['_'] = LEAD_WORD,
+    ['"'] = LEAD_QUOTE,
+    ['<'] = LEAD_OPERATOR, ['|'] = LEAD_OPERATOR, ['&'] = LEAD_OPERATOR,
+    ['('] = LEAD_ONE + TOK_LPAREN, [')'] = LEAD_ONE + TOK_RPAREN,
+    [','] = LEAD_ONE + TOK_COMMA, ['+'] = LEAD_ONE + TOK_PLUS,
+    ['-'] = LEAD_ONE + TOK_MINUS, ['%'] = LEAD_ONE + TOK_PERCENT,
+    ['^'] = LEAD_ONE + TOK_POW, ['*'] = LEAD_ONE + TOK_STAR,
+    ['/'] = LEAD_ONE + TOK_SLASH, ['='] = LEAD_ONE + TOK_EQ,
+    ['!'] = LEAD_ONE + TOK_NOT, ['>'] = LEAD_ONE + TOK_GT,
+};
+
+/* (`<` has two longer forms, `<=` and `<>`: match_operator) */
+const struct lexer_longer lexer_longer[256] = {
+    ['*'] = {'*', TOK_POW}, ['/'] = {'/', TOK_DSLASH}, ['='] = {'=', TOK_EQ},
+    ['!'] = {'=', TOK_NE},  ['>'] = {'=', TOK_GE},
+};
 
 /* The byte at i, or 0 past the end (the text has no NUL of its own). */
 static int peek(const lexer *lx, size_t i)
@@ -120,66 +137,61 @@ static int peek(const lexer *lx, size_t i)
     return i < lx->len ? (unsigned char)lx->text[i] : 0;
 }
 
-/* Converts the number token text[start..end) (already scanned). */
-static int convert_number(lexer *lx, token *tok, int is_float, jc_error *err)
+/* The value of an integer literal of more than 18 digits (fewer always
+ * fit): i64 when it fits, else f64 by the literal rule. */
+static int convert_long_integer(const char *s, token *tok)
 {
-    const char *s = lx->text + tok->start;
-    size_t n = tok->len;
-    if (!is_float) {
-        uint64_t v = 0;
-        int fits = 1;
-        for (size_t i = 0; i < n && fits; i++) {
-            unsigned d = (unsigned)(s[i] - '0');
-            if (v > ((uint64_t)INT64_MAX - d) / 10)
-                fits = 0;
-            else
-                v = v * 10 + d;
-        }
-        if (fits) {
-            tok->kind = TOK_INT;
-            tok->value.i = (int64_t)v;
+    uint64_t v = 0;
+    for (size_t i = 0; i < tok->len; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (v > ((uint64_t)INT64_MAX - d) / 10)
             return 0;
-        }
-        /* too big for i64: the literal rule makes it f64, by value */
+        v = v * 10 + d;
     }
-    double d;
-    if (number_parse_token(s, n, &d) < 0)
-        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
-    if (isinf(d))
-        return error_set(err, JC_PARSE_ERROR, tok->pos, -1,
-                         "number `%.*s%s` is too large for f64 (the largest "
-                         "is about 1.8e308)",
-                         (int)(n > 40 ? 40 : n), s, n > 40 ? "..." : "");
-    tok->kind = TOK_FLOAT;
-    tok->value.f = d;
-    return 0;
+    tok->kind = TOK_INT;
+    tok->value.i = (int64_t)v;
+    return 1;
 }
 
+/* Scans a number token: digits, an optional `.` and digits, an optional
+ * exponent. On the way it gathers its digits as an integer (m) and the
+ * decimal exponent, so that the common literal needs no second look at
+ * its text (number_exact); one of more than 19 digits, whose m would
+ * overflow, takes the general path. */
 static int scan_number(lexer *lx, token *tok, jc_error *err)
 {
-    size_t i = lx->at;
-    int is_float = 0;
-    while (is_digit(peek(lx, i)))
-        i++;
-    if (peek(lx, i) == '.') {
+    const unsigned char *s = (const unsigned char *)lx->text;
+    const size_t start = lx->at, end = lx->len;
+    size_t i = start;
+    uint64_t m = 0;
+    unsigned d;
+    int exp10 = 0, is_float = 0;
+    for (; i < end && (d = s[i] - (unsigned)'0') < 10; i++)
+        m = m * 10 + d;
+    size_t ndigits = i - start;
+    if (i < end && s[i] == '.') {
         is_float = 1;
-        i++;
-        while (is_digit(peek(lx, i)))
-            i++;
+        size_t f = ++i;
+        for (; i < end && (d = s[i] - (unsigned)'0') < 10; i++)
+            m = m * 10 + d;
+        exp10 = -(int)(i - f);
+        ndigits += i - f;
     }
-    if (peek(lx, i) == 'e' || peek(lx, i) == 'E') {
+    if (i < end && (s[i] | 0x20) == 'e') {
         is_float = 1;
         i++;
-        if (peek(lx, i) == '+' || peek(lx, i) == '-')
+        int neg = i < end && s[i] == '-', e = 0;
+        if (i < end && (s[i] == '+' || s[i] == '-'))
             i++;
         if (!is_digit(peek(lx, i)))
             return error_set(err, JC_PARSE_ERROR, tok->pos, -1,
                              "malformed number `%.*s`: the exponent has no "
                              "digits",
-                             (int)(i - lx->at > 40 ? 40 : i - lx->at),
-                             lx->text + lx->at);
-        while (is_digit(peek(lx, i)))
-            i++;
+                             (int)(i - start > 40 ? 40 : i - start), lx->text + start);
+        for (; i < end && (d = s[i] - (unsigned)'0') < 10; i++)
+            if (e < 1000) /* beyond any exact range; no overflow */
+                e = e * 10 + (int)d;
+        exp10 += neg ? -e : e;
     }
     int c = peek(lx, i);
     if (is_word(c) || c == '.') {
@@ -190,13 +202,35 @@ static int scan_number(lexer *lx, token *tok, jc_error *err)
         return error_set(err, JC_PARSE_ERROR, tok->pos, -1,
                          "malformed number `%.*s` (numbers are decimal: "
                          "digits, an optional `.` and an optional exponent)",
-                         (int)(j - lx->at > 40 ? 40 : j - lx->at),
-                         lx->text + lx->at);
+                         (int)(j - start > 40 ? 40 : j - start), lx->text + start);
     }
-    tok->len = i - lx->at;
+    const char *text = lx->text + start;
+    size_t n = i - start;
+    tok->len = n;
     lx->at = i;
-    lx->cp += (uint32_t)tok->len;
-    return convert_number(lx, tok, is_float, err);
+    lx->cp += (uint32_t)n;
+    if (!is_float) {
+        if (ndigits <= 18) { /* below 10^18 < 2^63 */
+            tok->kind = TOK_INT;
+            tok->value.i = (int64_t)m;
+            return 0;
+        }
+        if (convert_long_integer(text, tok))
+            return 0;
+    }
+    double v;
+    if (ndigits > 19 || !number_exact(m, exp10, &v)) {
+        if (number_parse_token(text, n, &v) < 0)
+            return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+        if (isinf(v))
+            return error_set(err, JC_PARSE_ERROR, tok->pos, -1,
+                             "number `%.*s%s` is too large for f64 (the "
+                             "largest is about 1.8e308)",
+                             (int)(n > 40 ? 40 : n), text, n > 40 ? "..." : "");
+    }
+    tok->kind = TOK_FLOAT;
+    tok->value.f = v;
+    return 0;
 }
 
 static int scan_quoted(lexer *lx, token *tok, jc_error *err)
@@ -283,37 +317,15 @@ static int bad_char(lexer *lx, token *tok, jc_error *err)
                      "unexpected character `%c`", s[0]);
 }
 
-/* One- and two-character operators. Returns the length, 0 if none. */
+/* `<`, `<=`, `<>`, `||` and `&&`. Returns the length, 0 if none. */
 static size_t match_operator(const lexer *lx, tok_kind *kind)
 {
     int c = peek(lx, lx->at), d = peek(lx, lx->at + 1);
     switch (c) {
-    case '(': *kind = TOK_LPAREN; return 1;
-    case ')': *kind = TOK_RPAREN; return 1;
-    case ',': *kind = TOK_COMMA; return 1;
-    case '+': *kind = TOK_PLUS; return 1;
-    case '-': *kind = TOK_MINUS; return 1;
-    case '%': *kind = TOK_PERCENT; return 1;
-    case '^': *kind = TOK_POW; return 1;
-    case '*':
-        if (d == '*') { *kind = TOK_POW; return 2; }
-        *kind = TOK_STAR; return 1;
-    case '/':
-        if (d == '/') { *kind = TOK_DSLASH; return 2; }
-        *kind = TOK_SLASH; return 1;
-    case '=':
-        *kind = TOK_EQ;
-        return d == '=' ? 2 : 1;
-    case '!':
-        if (d == '=') { *kind = TOK_NE; return 2; }
-        *kind = TOK_NOT; return 1;
     case '<':
         if (d == '=') { *kind = TOK_LE; return 2; }
         if (d == '>') { *kind = TOK_NE; return 2; }
         *kind = TOK_LT; return 1;
-    case '>':
-        if (d == '=') { *kind = TOK_GE; return 2; }
-        *kind = TOK_GT; return 1;
     case '|':
         if (d == '|') { *kind = TOK_OR; return 2; }
         return 0;
@@ -324,35 +336,34 @@ static size_t match_operator(const lexer *lx, tok_kind *kind)
     return 0;
 }
 
-int lexer_next(lexer *lx, token *tok, jc_error *err)
+int lexer_scan(lexer *lx, token *tok, unsigned how, jc_error *err)
 {
-    while (lx->at < lx->len && is_space(peek(lx, lx->at))) {
-        lx->at++;
-        lx->cp++;
-    }
-    tok->kind = TOK_END;
-    tok->len = 0;
-    tok->value.bits = 0;
-    tok->start = lx->at;
-    tok->pos = lx->cp + 1;
-    if (lx->at >= lx->len) {
-        tok->kind = TOK_END;
+    size_t at = lx->at;
+    switch (how) {
+    case LEAD_DOT: /* a number when a digit follows: `.5` */
+        if (!is_digit(peek(lx, at + 1)))
+            break;
+        return scan_number(lx, tok, err);
+    case LEAD_DIGIT:
+        return scan_number(lx, tok, err);
+    case LEAD_WORD:
+        return scan_word(lx, tok);
+    case LEAD_QUOTE:
+        return scan_quoted(lx, tok, err);
+    case LEAD_OPERATOR: {
+        size_t n = match_operator(lx, &tok->kind);
+        if (!n)
+            break;
+        tok->len = n;
+        lx->at = at + n;
+        lx->cp += (uint32_t)n;
         return 0;
     }
-    int c = peek(lx, lx->at);
-    if (is_digit(c) || (c == '.' && is_digit(peek(lx, lx->at + 1))))
-        return scan_number(lx, tok, err);
-    if (is_alpha(c))
-        return scan_word(lx, tok);
-    if (c == '"')
-        return scan_quoted(lx, tok, err);
-    size_t n = match_operator(lx, &tok->kind);
-    if (!n)
-        return bad_char(lx, tok, err);
-    tok->len = n;
-    lx->at += n;
-    lx->cp += (uint32_t)n;
-    return 0;
+    default:
+        break;
+    }
+    tok->kind = TOK_END;
+    return bad_char(lx, tok, err);
 }
 
 char *unquote_name(const char *tok, size_t len, size_t *out_len)

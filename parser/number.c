@@ -44,12 +44,21 @@ static const double exact_pow10[] = {
     1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
-/* The common literal (at most 15 significant digits, a decimal exponent
- * within ±22) without strtod: its digits are an integer m < 10^15 < 2^53
- * and 10^|e| is exact, so m * 10^e or m / 10^-e is a single IEEE operation
- * on exact operands, hence correctly rounded (Clinger's fast path).
- * Returns 0 when the literal is not of that kind. s[0..n) is a scanned
- * number token: digits, an optional `.` and digits, an optional exponent. */
+int number_exact(uint64_t m, int exp10, double *out)
+{
+    if (m == 0) {
+        *out = 0.0; /* a literal has no sign */
+        return 1;
+    }
+    if (m >= 1000000000000000u || exp10 < -22 || exp10 > 22)
+        return 0;
+    *out = exp10 < 0 ? (double)m / exact_pow10[-exp10] : (double)m * exact_pow10[exp10];
+    return 1;
+}
+
+/* The common literal without strtod (number_exact). Returns 0 when the
+ * literal is not of that kind. s[0..n) is a scanned number token: digits,
+ * an optional `.` and digits, an optional exponent. */
 static int parse_simple_decimal(const char *s, size_t n, double *out)
 {
     uint64_t m = 0;
@@ -78,14 +87,7 @@ static int parse_simple_decimal(const char *s, size_t n, double *out)
                 e = e * 10 + (s[i] - '0');
         exp10 += neg ? -e : e;
     }
-    if (m == 0) {
-        *out = 0.0; /* a literal has no sign */
-        return 1;
-    }
-    if (exp10 < -22 || exp10 > 22)
-        return 0;
-    *out = exp10 < 0 ? (double)m / exact_pow10[-exp10] : (double)m * exact_pow10[exp10];
-    return 1;
+    return number_exact(m, exp10, out);
 }
 
 int number_parse_token(const char *s, size_t n, double *out)

@@ -121,7 +121,7 @@ static const char *describe(const parser *p, const token *tok, char *buf,
     return buf;
 }
 
-static int next(parser *p)
+static inline int next(parser *p)
 {
     if (p->have_ahead) {
         p->tok = p->ahead;
@@ -131,59 +131,83 @@ static int next(parser *p)
     return lexer_next(&p->lx, &p->tok, p->err);
 }
 
-static int push_value(parser *p, uint32_t node, uint32_t depth)
+/* The stacks' slow path: moves one to the heap or doubles it. */
+static int grow_stack(parser *p, int frames)
 {
-    if (node == UINT32_MAX ||
-        (p->nvals == p->vals_cap &&
-         grow((void **)&p->vals, &p->vals_cap, p->nvals + 1, sizeof *p->vals,
-              p->vals_inline) < 0))
+    if (frames ? grow((void **)&p->frames, &p->frames_cap, p->nframes + 1,
+                      sizeof *p->frames, p->frames_inline) < 0
+               : grow((void **)&p->vals, &p->vals_cap, p->nvals + 1,
+                      sizeof *p->vals, p->vals_inline) < 0)
         return oom(p);
+    return 0;
+}
+
+static inline int push_value(parser *p, uint32_t node, uint32_t depth)
+{
+    if (node == UINT32_MAX)
+        return oom(p);
+    if (p->nvals == p->vals_cap && grow_stack(p, 0) < 0)
+        return -1;
     p->vals[p->nvals++] = (value){node, depth};
     return 0;
 }
 
-/* Opens a frame; a frame that nests (anything but a left-associative
- * binary operator) counts against the depth limit right here, before
- * anything inside it is read. */
-static int push_frame(parser *p, frame f)
+static int too_deep(parser *p, uint32_t pos)
 {
-    int nests = f.kind != FR_BINARY || f.op == OP_POW;
-    if (nests && p->nest + 1 > p->lim.max_depth)
-        return error_set(p->err, JC_LIMIT_EXCEEDED, f.pos, -1,
-                         "expression nested deeper than %u levels (each "
-                         "parenthesis, function call, prefix operator and "
-                         "power adds a level)",
-                         p->lim.max_depth);
-    if (p->nframes == p->frames_cap &&
-        grow((void **)&p->frames, &p->frames_cap, p->nframes + 1,
-             sizeof *p->frames, p->frames_inline) < 0)
-        return oom(p);
-    p->frames[p->nframes++] = f;
+    return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
+                     "expression nested deeper than %u levels (each "
+                     "parenthesis, function call, prefix operator and "
+                     "power adds a level)",
+                     p->lim.max_depth);
+}
+
+/* Opens a frame (its other fields zero); a frame that nests (anything but
+ * a left-associative binary operator) counts against the depth limit right
+ * here, before anything inside it is read. NULL on error. */
+static inline frame *push_frame(parser *p, uint8_t kind, uint8_t op, uint8_t level,
+                                uint32_t pos)
+{
+    int nests = kind != FR_BINARY || op == OP_POW;
+    if (nests && p->nest + 1 > p->lim.max_depth) {
+        too_deep(p, pos);
+        return NULL;
+    }
+    if (p->nframes == p->frames_cap && grow_stack(p, 1) < 0)
+        return NULL;
+    frame *f = &p->frames[p->nframes++];
+    f->kind = kind;
+    f->op = op;
+    f->level = level;
+    f->pos = pos;
+    f->argc = 0;
+    f->vbase = 0;
+    f->fn = NULL;
     p->nest += nests;
-    return 0;
+    return f;
 }
 
-static int check_depth(parser *p, uint32_t depth, uint32_t pos)
+static inline int check_depth(parser *p, uint32_t depth, uint32_t pos)
 {
-    if (depth > p->lim.max_depth)
-        return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
-                         "expression nested deeper than %u levels (each "
-                         "parenthesis, function call, prefix operator and "
-                         "power adds a level)",
-                         p->lim.max_depth);
-    return 0;
+    return depth > p->lim.max_depth ? too_deep(p, pos) : 0;
 }
 
-static int add_const(parser *p, jc_type type, jc_value v, uint32_t pos)
+/* The first constant, or a constant past the array's end (its slow
+ * path). */
+static int grow_consts(parser *p)
 {
     jc_tree *t = p->t;
-    if (t->nconsts == t->consts_cap) {
-        size_t cap = t->consts_cap;
-        if (grow((void **)&t->consts, &cap, (size_t)t->nconsts + 1,
-                 sizeof *t->consts, NULL) < 0)
-            return oom(p);
-        t->consts_cap = (uint32_t)cap;
-    }
+    size_t cap = t->consts_cap;
+    if (grow((void **)&t->consts, &cap, (size_t)t->nconsts + 1, sizeof *t->consts, NULL) < 0)
+        return oom(p);
+    t->consts_cap = (uint32_t)cap;
+    return 0;
+}
+
+static inline int add_const(parser *p, jc_type type, jc_value v, uint32_t pos)
+{
+    jc_tree *t = p->t;
+    if (t->nconsts == t->consts_cap && grow_consts(p) < 0)
+        return -1;
     t->consts[t->nconsts] = (jc_const){.value = v, .type = (uint8_t)type};
     uint32_t node = tree_add(t, OP_CONST, pos, NULL, 0);
     if (node == UINT32_MAX)
@@ -219,6 +243,15 @@ static int rehash_columns(parser *p)
     return 0;
 }
 
+/* memcmp(a, b, n) == 0 without a call: names are mostly a few bytes. */
+static int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* The slot of the column called name, or UINT32_MAX; *at gets the hash
  * table position where it is or would go (when there is a table). */
 static uint32_t find_column(const parser *p, const char *name, size_t len,
@@ -227,85 +260,95 @@ static uint32_t find_column(const parser *p, const char *name, size_t len,
     const jc_tree *t = p->t;
     if (!p->colhash) {
         for (uint32_t i = 0; i < t->ncolumns; i++)
-            if (t->columns[i].len == len && memcmp(t->columns[i].name, name, len) == 0)
+            if (t->columns[i].len == len && same_bytes(t->columns[i].name, name, len))
                 return i;
         return UINT32_MAX;
     }
     size_t mask = p->colhash_cap - 1;
     for (*at = hash_name(name, len) & mask; p->colhash[*at]; *at = (*at + 1) & mask) {
         const jc_colref *c = &t->columns[p->colhash[*at] - 1];
-        if (c->len == len && memcmp(c->name, name, len) == 0)
+        if (c->len == len && same_bytes(c->name, name, len))
             return p->colhash[*at] - 1;
     }
     return UINT32_MAX;
+}
+
+/* Lists a column not seen before; *slot gets its slot. `owned` as in
+ * add_column. */
+static int new_column(parser *p, const char *name, size_t len, char *owned, size_t at,
+                      uint32_t pos, uint32_t *slot)
+{
+    jc_tree *t = p->t;
+    if (t->ncolumns >= p->lim.max_columns) {
+        mem_free(owned);
+        return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
+                         "more than %u distinct columns in one expression",
+                         p->lim.max_columns);
+    }
+    size_t cap = t->columns_cap;
+    char *copy = owned ? owned : mem_strndup(name, len);
+    if (!copy ||
+        grow((void **)&t->columns, &cap, (size_t)t->ncolumns + 1,
+             sizeof *t->columns, NULL) < 0) {
+        mem_free(copy);
+        return oom(p);
+    }
+    t->columns_cap = (uint32_t)cap;
+    *slot = t->ncolumns++;
+    t->columns[*slot] = (jc_colref){.name = copy, .len = len, .type = 0};
+    if (p->colhash)
+        p->colhash[at] = *slot + 1;
+    /* keep the table at most half full; start one past the linear
+     * scan's reach */
+    if ((p->colhash || t->ncolumns > LINEAR_COLUMNS) &&
+        t->ncolumns * 2 > p->colhash_cap && rehash_columns(p) < 0)
+        return -1;
+    return 0;
 }
 
 /* Adds a COLUMN node for name (len bytes); a name seen before reuses its
  * slot, so columns[] lists distinct names in order of first use. `owned` is
  * NULL when name points into the text, else name itself, allocated (a
  * decoded quoted name): taken over or freed here. */
-static int add_column(parser *p, const char *name, size_t len, char *owned,
-                      uint32_t pos)
+static inline int add_column(parser *p, const char *name, size_t len, char *owned,
+                             uint32_t pos)
 {
-    jc_tree *t = p->t;
     size_t at = 0;
     uint32_t slot = find_column(p, name, len, &at);
-    if (slot != UINT32_MAX) {
-        mem_free(owned);
-    } else {
-        if (t->ncolumns >= p->lim.max_columns) {
-            mem_free(owned);
-            return error_set(p->err, JC_LIMIT_EXCEEDED, pos, -1,
-                             "more than %u distinct columns in one expression",
-                             p->lim.max_columns);
-        }
-        size_t cap = t->columns_cap;
-        char *copy = owned ? owned : mem_strndup(name, len);
-        if (!copy ||
-            grow((void **)&t->columns, &cap, (size_t)t->ncolumns + 1,
-                 sizeof *t->columns, NULL) < 0) {
-            mem_free(copy);
-            return oom(p);
-        }
-        t->columns_cap = (uint32_t)cap;
-        slot = t->ncolumns++;
-        t->columns[slot] = (jc_colref){.name = copy, .len = len, .type = 0};
-        if (p->colhash)
-            p->colhash[at] = slot + 1;
-        /* keep the table at most half full; start one past the linear
-         * scan's reach */
-        if ((p->colhash || t->ncolumns > LINEAR_COLUMNS) &&
-            t->ncolumns * 2 > p->colhash_cap && rehash_columns(p) < 0)
+    if (slot == UINT32_MAX) {
+        if (new_column(p, name, len, owned, at, pos, &slot) < 0)
             return -1;
+    } else if (owned) {
+        mem_free(owned);
     }
-    uint32_t node = tree_add(t, OP_COLUMN, pos, NULL, 0);
+    uint32_t node = tree_add(p->t, OP_COLUMN, pos, NULL, 0);
     if (node == UINT32_MAX)
         return oom(p);
-    t->nodes[node].slot = slot;
+    p->t->nodes[node].slot = slot;
     return push_value(p, node, 0);
 }
 
-/* Pops the operator frame on top and builds its node from the operands. */
-static int reduce(parser *p)
+/* Pops the operator frame on top and builds its node from the operands,
+ * which it replaces on the value stack. */
+static inline __attribute__((always_inline)) int reduce(parser *p)
 {
-    frame f = p->frames[--p->nframes];
-    uint32_t k = f.kind == FR_BINARY ? 2 : 1;
+    const frame *f = &p->frames[--p->nframes];
+    uint32_t k = f->kind == FR_BINARY ? 2 : 1;
     value *v = &p->vals[p->nvals - k];
-    uint32_t kids[2] = {v[0].node, k == 2 ? v[1].node : 0};
-    uint32_t depth = v[0].depth;
-    if (k == 2 && v[1].depth > depth)
-        depth = v[1].depth;
-    if (f.kind == FR_PREFIX || f.op == OP_POW) {
+    uint32_t kids[2] = {v[0].node, v[k - 1].node};
+    uint32_t depth = v[0].depth > v[k - 1].depth ? v[0].depth : v[k - 1].depth;
+    if (f->kind == FR_PREFIX || f->op == OP_POW) {
         p->nest--;
         depth++;
-        if (check_depth(p, depth, f.pos) < 0)
+        if (check_depth(p, depth, f->pos) < 0)
             return -1;
     }
-    uint32_t node = tree_add(p->t, f.op, f.pos, kids, k);
+    uint32_t node = tree_add(p->t, (jc_op)f->op, f->pos, kids, k);
     if (node == UINT32_MAX)
         return oom(p);
-    p->nvals -= k;
-    return push_value(p, node, depth);
+    p->nvals -= k - 1;
+    v[0] = (value){node, depth};
+    return 0;
 }
 
 /* Pops operators that bind tighter than an incoming binary operator of
@@ -347,27 +390,19 @@ static int reduce_group(parser *p)
     return 0;
 }
 
-static int binary_op(tok_kind k, jc_op *op, unsigned *level)
-{
-    switch (k) {
-    case TOK_OR: *op = OP_OR; *level = LV_OR; return 1;
-    case TOK_AND: *op = OP_AND; *level = LV_AND; return 1;
-    case TOK_EQ: *op = OP_EQ; *level = LV_CMP; return 1;
-    case TOK_NE: *op = OP_NE; *level = LV_CMP; return 1;
-    case TOK_LT: *op = OP_LT; *level = LV_CMP; return 1;
-    case TOK_LE: *op = OP_LE; *level = LV_CMP; return 1;
-    case TOK_GT: *op = OP_GT; *level = LV_CMP; return 1;
-    case TOK_GE: *op = OP_GE; *level = LV_CMP; return 1;
-    case TOK_PLUS: *op = OP_ADD; *level = LV_ADD; return 1;
-    case TOK_MINUS: *op = OP_SUB; *level = LV_ADD; return 1;
-    case TOK_STAR: *op = OP_MUL; *level = LV_MUL; return 1;
-    case TOK_SLASH: *op = OP_DIV; *level = LV_MUL; return 1;
-    case TOK_DSLASH: *op = OP_IDIV; *level = LV_MUL; return 1;
-    case TOK_PERCENT: *op = OP_MOD; *level = LV_MUL; return 1;
-    case TOK_POW: *op = OP_POW; *level = LV_POW; return 1;
-    default: return 0;
-    }
-}
+/* Binary operators by token: op and binding level (0: not one). */
+static const struct binary {
+    uint8_t op, level;
+} binary[TOK_POW + 1] = {
+    [TOK_OR] = {OP_OR, LV_OR},       [TOK_AND] = {OP_AND, LV_AND},
+    [TOK_EQ] = {OP_EQ, LV_CMP},      [TOK_NE] = {OP_NE, LV_CMP},
+    [TOK_LT] = {OP_LT, LV_CMP},      [TOK_LE] = {OP_LE, LV_CMP},
+    [TOK_GT] = {OP_GT, LV_CMP},      [TOK_GE] = {OP_GE, LV_CMP},
+    [TOK_PLUS] = {OP_ADD, LV_ADD},   [TOK_MINUS] = {OP_SUB, LV_ADD},
+    [TOK_STAR] = {OP_MUL, LV_MUL},   [TOK_SLASH] = {OP_DIV, LV_MUL},
+    [TOK_DSLASH] = {OP_IDIV, LV_MUL}, [TOK_PERCENT] = {OP_MOD, LV_MUL},
+    [TOK_POW] = {OP_POW, LV_POW},
+};
 
 /* Closes the call frame on top: checks the argument count and builds the
  * function node from the last argc values. */
@@ -426,9 +461,12 @@ static int open_call(parser *p, const token *name)
                          "unknown function `%.*s`",
                          (int)(name->len > 60 ? 60 : name->len),
                          p->lx.text + name->start);
-    frame f = {.kind = FR_CALL, .pos = name->pos, .fn = fn,
-               .vbase = (uint32_t)p->nvals};
-    return push_frame(p, f);
+    frame *f = push_frame(p, FR_CALL, 0, 0, name->pos);
+    if (!f)
+        return -1;
+    f->fn = fn;
+    f->vbase = (uint32_t)p->nvals;
+    return 0;
 }
 
 /* The operand side: a literal, a name, `(`, a prefix operator, or the `)`
@@ -467,15 +505,12 @@ static int expect_operand(parser *p, int *operand)
         return add_column(p, p->lx.text + tok->start, tok->len, NULL, tok->pos);
     case TOK_LPAREN:
         *operand = 0;
-        return push_frame(p, (frame){.kind = FR_PAREN, .pos = tok->pos});
+        return push_frame(p, FR_PAREN, 0, 0, tok->pos) ? 0 : -1;
     case TOK_MINUS:
     case TOK_PLUS:
         *operand = 0;
-        return push_frame(p, (frame){.kind = FR_PREFIX,
-                                     .op = tok->kind == TOK_MINUS ? OP_NEG
-                                                                  : OP_POS,
-                                     .level = LV_PREFIX,
-                                     .pos = tok->pos});
+        return push_frame(p, FR_PREFIX, tok->kind == TOK_MINUS ? OP_NEG : OP_POS,
+                          LV_PREFIX, tok->pos) ? 0 : -1;
     case TOK_NOT:
         *operand = 0;
         if (p->nframes) {
@@ -488,8 +523,7 @@ static int expect_operand(parser *p, int *operand)
                                  "`a == (not b)`",
                                  describe(p, tok, buf, sizeof buf));
         }
-        return push_frame(p, (frame){.kind = FR_PREFIX, .op = OP_NOT,
-                                     .level = LV_NOT, .pos = tok->pos});
+        return push_frame(p, FR_PREFIX, OP_NOT, LV_NOT, tok->pos) ? 0 : -1;
     case TOK_RPAREN:
         if (p->nframes && p->frames[p->nframes - 1].kind == FR_CALL &&
             p->frames[p->nframes - 1].argc == 0 &&
@@ -512,15 +546,13 @@ static int expect_operator(parser *p, int *done, int *operand)
 {
     token *tok = &p->tok;
     char buf[64];
-    jc_op op;
-    unsigned level;
     *operand = tok->kind != TOK_RPAREN;
-    if (binary_op(tok->kind, &op, &level)) {
+    unsigned level = binary[tok->kind].level;
+    jc_op op = (jc_op)binary[tok->kind].op;
+    if (level) {
         if (reduce_for(p, level, tok) < 0)
             return -1;
-        return push_frame(p, (frame){.kind = FR_BINARY, .op = (uint8_t)op,
-                                     .level = (uint8_t)level,
-                                     .pos = tok->pos});
+        return push_frame(p, FR_BINARY, (uint8_t)op, (uint8_t)level, tok->pos) ? 0 : -1;
     }
     switch (tok->kind) {
     case TOK_RPAREN:

@@ -30,9 +30,27 @@ int parse_expression(jc_tree *out, const char *text, size_t len,
 int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
                    const jc_limits *limits, jc_error *err);
 
+/* Folds one node whose operands args[] are all constants (types as the
+ * typed tree gives them: `type` the result's, `ktype` operand 0's): 1 with
+ * its value in *out, or 0 when it stays (it faults, and must fault at run
+ * time). interp/interp.h's fold_node is fold_constants' own rule. */
+typedef int (*jc_fold_fn)(jc_op op, jc_type type, jc_type ktype, const jc_value *args,
+                          jc_value *out);
+
+/* typecheck_tree for a caller that folds constants next (jc_compile): the
+ * passes are not planned, and in the common case (no sugar, no if/and/or
+ * with a constant condition) the constant subtrees are folded on the way
+ * with `fold`, where folding them is all that fold_constants would do.
+ * Returns 1 when the tree is then what fold_constants would make of it
+ * (tree_plan_passes is left to do), 0 when fold_constants is still to run,
+ * -1 with *err as typecheck_tree. */
+int typecheck_tree_folding(jc_tree *t, const jc_column *schema, size_t nschema,
+                           const jc_limits *limits, jc_fold_fn fold, jc_error *err);
+
 /* (Re)computes t->aggs, agg levels, NODE_ROWWISE flags and t->passes for a
  * typed tree; typecheck_tree calls it, and so does anything that rewrites a
- * typed tree afterwards (constant folding). Returns -1 when out of memory. */
+ * typed tree afterwards (constant folding; jc_compile after
+ * typecheck_tree_folding). Returns -1 when out of memory. */
 int tree_plan_passes(jc_tree *t, jc_error *err);
 
 enum canon_mode {
@@ -54,5 +72,11 @@ enum canon_mode {
  * *len if len != NULL; NULL when out of memory. Iterative: safe on any
  * depth. */
 char *canonical_text(const jc_tree *t, enum canon_mode mode, size_t *len);
+
+/* CANON_KEY into the caller's memory (jc_compile keeps it on its stack):
+ * canonical_key_write writes the key and a NUL at out, which must hold
+ * canonical_key_bound(t) bytes, and returns the key's length. */
+size_t canonical_key_bound(const jc_tree *t);
+size_t canonical_key_write(const jc_tree *t, char *out);
 
 #endif /* JC_PARSER_PARSER_H */

@@ -3,8 +3,8 @@
  * (aggs[], post-order, slot = index), their levels, which nodes are
  * row-wise, and the passes (tree.h, "Passes"). A few linear loops over the
  * post-order array, and no allocation but the plan's own arrays, which are
- * kept when they are large enough (this runs twice on every compile: after
- * type checking and again after folding, mostly with the same sizes).
+ * kept when they are large enough (typecheck_tree plans, and fold_constants
+ * plans again, mostly with the same sizes; jc_compile plans once).
  *
  * Level of an aggregate = 1 + the deepest aggregate level inside its
  * argument; pass p computes, for every row, the arguments of the level-p+1
@@ -56,21 +56,23 @@ int tree_plan_passes(jc_tree *t, jc_error *err)
      * needed; step 2 puts 0 back on the nodes that are not aggregates. */
     uint32_t naggs = 0, nouts = 0;
     unsigned maxlevel = 0;
-    for (uint32_t i = 0; i < t->nnodes; i++) {
-        jc_node *n = &t->nodes[i];
-        unsigned deepest = 0;
-        int rowwise = n->op == OP_COLUMN;
-        for (uint32_t k = 0; k < n->nargs; k++) {
-            const jc_node *kid = &t->nodes[tree_kid(t, i, k)];
-            if (kid->agg_level > deepest)
-                deepest = kid->agg_level;
-            rowwise |= kid->flags & NODE_ROWWISE;
+    /* locals: a byte stored through a node may alias anything, t too */
+    jc_node *nodes = t->nodes;
+    const uint32_t *args = t->args;
+    for (uint32_t i = 0, nn = t->nnodes; i < nn; i++) {
+        jc_node *n = &nodes[i];
+        const uint32_t *kids = args + n->first_arg;
+        unsigned deepest = 0, rowwise = n->op == OP_COLUMN ? NODE_ROWWISE : 0;
+        for (uint32_t k = 0, nk = n->nargs; k < nk; k++) {
+            const jc_node *kid = &nodes[kids[k]];
+            deepest = kid->agg_level > deepest ? kid->agg_level : deepest;
+            rowwise |= kid->flags;
         }
-        n->flags &= (uint8_t)~(NODE_ROWWISE | NODE_PAREN);
+        rowwise &= NODE_ROWWISE;
         if (n->op < OP_COUNT_ && is_aggregate[n->op]) {
             if (deepest + 1 > 255) { /* agg_level is a byte */
                 for (uint32_t j = 0; j <= i; j++)
-                    t->nodes[j].agg_level = 0;
+                    nodes[j].agg_level = 0;
                 clear_plan(t);
                 return error_set(err, JC_LIMIT_EXCEEDED, n->pos, -1,
                                  "aggregates nested more than 255 deep");
@@ -83,8 +85,7 @@ int tree_plan_passes(jc_tree *t, jc_error *err)
             rowwise = 0;
         }
         n->agg_level = (uint8_t)deepest;
-        if (rowwise)
-            n->flags |= NODE_ROWWISE;
+        n->flags = (uint8_t)((n->flags & ~(NODE_ROWWISE | NODE_PAREN)) | rowwise);
     }
 
     int final = t->nnodes && (t->nodes[t->root].flags & NODE_ROWWISE);

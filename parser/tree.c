@@ -14,6 +14,10 @@ void tree_free(jc_tree *t)
 {
     if (!t)
         return;
+    if (t->borrowed) {
+        tree_init(t);
+        return;
+    }
     for (uint32_t i = 0; i < t->ncolumns; i++)
         mem_free(t->columns[i].name);
     mem_free(t->nodes);
@@ -70,25 +74,14 @@ int tree_reserve(jc_tree *t, uint32_t nodes, uint32_t args)
     return 0;
 }
 
-uint32_t tree_add(jc_tree *t, jc_op op, uint32_t pos, const uint32_t *kids,
-                  uint32_t nkids)
+int tree_grow(jc_tree *t, uint32_t nkids)
 {
     if (grow((void **)&t->nodes, &t->nodes_cap, (uint64_t)t->nnodes + 1,
              sizeof *t->nodes) < 0 ||
         grow((void **)&t->args, &t->args_cap, (uint64_t)t->nargs + nkids,
              sizeof *t->args) < 0)
-        return UINT32_MAX;
-    jc_node *n = &t->nodes[t->nnodes];
-    memset(n, 0, sizeof *n);
-    n->op = (uint8_t)op;
-    n->pos = pos;
-    n->first_arg = t->nargs;
-    n->nargs = nkids;
-    if (nkids)
-        memcpy(t->args + t->nargs, kids, nkids * sizeof *kids);
-    t->nargs += nkids;
-    t->root = t->nnodes;
-    return t->nnodes++;
+        return -1;
+    return 0;
 }
 
 uint32_t tree_subtree_first(const jc_tree *t, uint32_t n)
@@ -153,4 +146,61 @@ fail:
     tree_free(&t);
     tree_init(dst);
     return -1;
+}
+
+static size_t round8(size_t n) { return (n + 7) & ~(size_t)7; }
+
+size_t tree_packed_size(const jc_tree *src)
+{
+    size_t bytes = round8((size_t)src->nnodes * sizeof *src->nodes) +
+                   round8((size_t)src->nargs * sizeof *src->args) +
+                   round8((size_t)src->nconsts * sizeof *src->consts) +
+                   round8((size_t)src->ncolumns * sizeof *src->columns) +
+                   round8((size_t)src->naggs * sizeof *src->aggs) +
+                   round8((size_t)src->npasses * sizeof *src->passes) +
+                   round8((size_t)src->npass_outs * sizeof *src->pass_outs);
+    for (uint32_t i = 0; i < src->ncolumns; i++)
+        bytes += src->columns[i].len + 1;
+    return bytes;
+}
+
+/* Copies count elements of size bytes to *at (moved on, 8-aligned); NULL
+ * for none, as tree_copy leaves an empty array. */
+static void *pack_array(char **at, const void *src, size_t count, size_t size)
+{
+    if (!src || !count)
+        return NULL;
+    void *dst = *at;
+    memcpy(dst, src, count * size);
+    *at += round8(count * size);
+    return dst;
+}
+
+void tree_copy_packed(jc_tree *dst, const jc_tree *src, void *mem)
+{
+    char *at = mem;
+    jc_tree t;
+    tree_init(&t);
+    t.nodes = pack_array(&at, src->nodes, src->nnodes, sizeof *src->nodes);
+    t.args = pack_array(&at, src->args, src->nargs, sizeof *src->args);
+    t.consts = pack_array(&at, src->consts, src->nconsts, sizeof *src->consts);
+    t.columns = pack_array(&at, src->columns, src->ncolumns, sizeof *src->columns);
+    t.aggs = pack_array(&at, src->aggs, src->naggs, sizeof *src->aggs);
+    t.passes = pack_array(&at, src->passes, src->npasses, sizeof *src->passes);
+    t.pass_outs = pack_array(&at, src->pass_outs, src->npass_outs, sizeof *src->pass_outs);
+    t.nnodes = t.nodes_cap = t.nodes ? src->nnodes : 0;
+    t.nargs = t.args_cap = t.args ? src->nargs : 0;
+    t.nconsts = t.consts_cap = t.consts ? src->nconsts : 0;
+    t.ncolumns = t.columns_cap = t.columns ? src->ncolumns : 0;
+    t.naggs = t.aggs ? src->naggs : 0;
+    t.npasses = t.passes ? src->npasses : 0;
+    t.npass_outs = t.pass_outs ? src->npass_outs : 0;
+    t.root = src->root;
+    for (uint32_t i = 0; i < t.ncolumns; i++) {
+        t.columns[i].name = memcpy(at, src->columns[i].name, src->columns[i].len);
+        at[src->columns[i].len] = '\0';
+        at += src->columns[i].len + 1;
+    }
+    t.borrowed = 1;
+    *dst = t;
 }

@@ -191,6 +191,10 @@ typedef struct jc_tree {
     uint32_t npasses;
     uint32_t *pass_outs;
     uint32_t npass_outs;
+    /* 1: the arrays and column names live in memory the tree does not own
+     * (tree_copy_packed); tree_free leaves them, and the tree must not
+     * grow */
+    uint8_t borrowed;
 } jc_tree;
 
 /* Limits the parser enforces (from jc_options). */
@@ -208,10 +212,28 @@ void tree_free(jc_tree *t); /* frees all arrays; t itself is the caller's */
  * a bound sizes the arrays once). Returns 0, or -1 when out of memory. */
 int tree_reserve(jc_tree *t, uint32_t nodes, uint32_t args);
 
+/* Grows the arrays for one more node with nkids kids (tree_add's slow
+ * path). Returns 0, or -1 when out of memory. */
+int tree_grow(jc_tree *t, uint32_t nkids);
+
 /* Appends a node whose kids are kids[0..nkids) (already in the tree).
- * Returns its index, or UINT32_MAX when out of memory. */
-uint32_t tree_add(jc_tree *t, jc_op op, uint32_t pos, const uint32_t *kids,
-                  uint32_t nkids);
+ * Returns its index, or UINT32_MAX when out of memory. Inline: the parser
+ * adds every node through it, and its arrays are sized once, so the check
+ * is all it usually costs. */
+static inline uint32_t tree_add(jc_tree *t, jc_op op, uint32_t pos,
+                                const uint32_t *kids, uint32_t nkids)
+{
+    if ((t->nnodes >= t->nodes_cap || nkids > t->args_cap - t->nargs) &&
+        tree_grow(t, nkids) < 0)
+        return UINT32_MAX;
+    t->nodes[t->nnodes] = (jc_node){.op = (uint8_t)op, .pos = pos,
+                                    .first_arg = t->nargs, .nargs = nkids};
+    for (uint32_t k = 0; k < nkids; k++)
+        t->args[t->nargs + k] = kids[k];
+    t->nargs += nkids;
+    t->root = t->nnodes;
+    return t->nnodes++;
+}
 
 static inline uint32_t tree_kid(const jc_tree *t, uint32_t node, uint32_t k)
 {
@@ -223,5 +245,12 @@ uint32_t tree_subtree_first(const jc_tree *t, uint32_t n);
 
 /* Deep copy (same layout, new arrays). Returns 0, or -1 when out of memory. */
 int tree_copy(jc_tree *dst, const jc_tree *src);
+
+/* The same copy for a tree that never changes again (a compiled entry's),
+ * all in one block the caller allocates: tree_packed_size(src) bytes at
+ * mem, 8-byte aligned, freed by the caller after tree_free(dst). One
+ * allocation per copy instead of one per array and column name. */
+size_t tree_packed_size(const jc_tree *src);
+void tree_copy_packed(jc_tree *dst, const jc_tree *src, void *mem);
 
 #endif /* JC_PARSER_TREE_H */

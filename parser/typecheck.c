@@ -5,8 +5,8 @@
  * Two linear passes over the post-order array:
  *  1. types: every node's type from its kids' types, or a type_error at the
  *     operator or function name (columns are bound to the schema first);
- *  2. in the common case (no sugar), conversions are inserted in place
- *     (convert_in_place); otherwise
+ *  2. in the common case (no sugar), conversions are inserted, and for
+ *     jc_compile constants folded, in place (inplace.c); otherwise
  *     rewrite: the nodes are emitted again into a new array, in the same
  *     post-order, with a conversion node written right after any kid whose
  *     type is not the one its parent's op takes, sugar removed (+x, float,
@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "parser/internal.h"
 #include "parser/parser.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -321,9 +322,7 @@ static uint32_t emit(checker *c, jc_op op, jc_type type, uint32_t pos,
     return n;
 }
 
-/* The conversion node from one type to another, or OP_COUNT_ when there is
- * none (which cannot happen after pass 1). */
-static jc_op conversion(jc_type from, jc_type to)
+jc_op type_conversion(jc_type from, jc_type to)
 {
     if (from == JC_I64 && to == JC_F64)
         return OP_I64_TO_F64;
@@ -341,14 +340,16 @@ static uint32_t convert(checker *c, uint32_t v, jc_type to, uint32_t pos)
     jc_type from = (jc_type)c->nt.nodes[v].type;
     if (from == to)
         return v;
-    jc_op op = conversion(from, to);
+    jc_op op = type_conversion(from, to);
     if (op == OP_COUNT_)
         return UINT32_MAX - 1;
     return emit(c, op, to, pos, &v, 1);
 }
 
-/* The type kid k of old node p must have when p's op reads it. */
-static jc_type kid_target(const checker *c, uint32_t p, uint32_t k)
+/* The type kid k of old node p must have when p's op reads it. (Inline:
+ * typing asks it for nearly every kid.) */
+static inline __attribute__((always_inline)) jc_type kid_target(const checker *c, uint32_t p,
+                                                                uint32_t k)
 {
     const jc_tree *t = c->t;
     const jc_node *n = &t->nodes[p];
@@ -539,112 +540,139 @@ static int is_sugar(const jc_node *n)
 /* Scratch for up to this many nodes lives on the stack. */
 #define SMALL_TREE 128
 
-/* Without sugar, the typed tree is the parse tree with a conversion node
- * right after some nodes, so it is made in place instead of emitted anew
- * (measured on E7, a degree-10 polynomial: a quarter of the type checker's
- * instructions, and no allocation): one pass finds the conversions and points every kid reference at
- * its node's value; one pass from the end moves each node, and its kid
- * list, up by the number of conversions before it and writes its
- * conversion after it (moving from the end, nothing is overwritten before
- * it has moved). Kid lists stay in node order, as the rewrite lays them
- * out. Returns 1 when done, 0 when the tree has sugar or kid lists out of
- * node order (rewrite() handles those), -1 on error. */
-static int convert_in_place(jc_tree *t, jc_error *err)
+/* op -> kind letter (tree.h), a table rather than op_kind()'s call per node */
+static const char kind_of[OP_COUNT_] = {
+#define JC_OP_KIND(name, text, kind) [OP_##name] = kind,
+    JC_OPS(JC_OP_KIND)
+#undef JC_OP_KIND
+};
+
+/* The ops whose typing rule is one line (quick_type). */
+enum { Q_NONE = 0, Q_CONST, Q_COLUMN, Q_JOIN, Q_F64, Q_NUMBER };
+
+static const uint8_t quick_rule[OP_COUNT_] = {
+    [OP_CONST] = Q_CONST, [OP_COLUMN] = Q_COLUMN,
+    [OP_ADD] = Q_JOIN, [OP_SUB] = Q_JOIN, [OP_MUL] = Q_JOIN, [OP_IDIV] = Q_JOIN,
+    [OP_MOD] = Q_JOIN,
+    [OP_DIV] = Q_F64, [OP_POW] = Q_F64, [OP_SQRT] = Q_F64, [OP_CBRT] = Q_F64,
+    [OP_EXP] = Q_F64, [OP_EXPM1] = Q_F64, [OP_LN] = Q_F64, [OP_LOG10] = Q_F64,
+    [OP_LOG2] = Q_F64, [OP_LOG1P] = Q_F64, [OP_SIN] = Q_F64, [OP_COS] = Q_F64,
+    [OP_TAN] = Q_F64, [OP_ASIN] = Q_F64, [OP_ACOS] = Q_F64, [OP_ATAN] = Q_F64,
+    [OP_SINH] = Q_F64, [OP_COSH] = Q_F64, [OP_TANH] = Q_F64, [OP_ATAN2] = Q_F64,
+    [OP_HYPOT] = Q_F64, [OP_FMOD] = Q_F64,
+    [OP_NEG] = Q_NUMBER, [OP_ABS] = Q_NUMBER, [OP_SIGN] = Q_NUMBER,
+    [OP_SUM] = Q_NUMBER, [OP_MIN] = Q_NUMBER, [OP_MAX] = Q_NUMBER,
+};
+
+/* Types node nd (its kids are typed) by the rules of the commonest ops,
+ * none of which can fail or is sugar, and writes the types its kids are
+ * read as to to[]: what type_node and kid_target say at greater length
+ * (and still say for every other op). Returns how many kids convert, or
+ * -1 when the op is not one of these. */
+static inline int quick_type(jc_tree *t, jc_node *nd, uint8_t *to)
 {
-    uint32_t n = t->nnodes, nargs = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const jc_node *nd = &t->nodes[i];
-        if (is_sugar(nd) || nd->first_arg != nargs)
-            return 0;
-        nargs += nd->nargs;
+    const uint32_t *kids = t->args + nd->first_arg;
+    const jc_node *nodes = t->nodes;
+    jc_type r;
+    int conv = 0;
+    switch (nd->op < OP_COUNT_ ? quick_rule[nd->op] : Q_NONE) {
+    case Q_CONST:
+        nd->type = t->consts[nd->slot].type;
+        return 0;
+    case Q_COLUMN:
+        nd->type = t->columns[nd->slot].type;
+        return 0;
+    case Q_JOIN: /* the common numeric type, for both */
+        if (nd->nargs != 2)
+            return -1;
+        r = join((jc_type)nodes[kids[0]].type, (jc_type)nodes[kids[1]].type);
+        break;
+    case Q_F64:
+        r = JC_F64;
+        break;
+    case Q_NUMBER: /* bools count as i64 */
+        if (nd->nargs != 1)
+            return -1;
+        r = as_number((jc_type)nodes[kids[0]].type);
+        break;
+    default:
+        return -1;
     }
-    /* to: the type node i's parent reads it as; val: where node i's value
-     * will be (its conversion, or itself) */
-    struct scratch {
-        uint32_t val;
-        uint8_t to;
-    } small[SMALL_TREE], *sc = small;
-    if (n > SMALL_TREE && !(sc = mem_alloc(n * sizeof *sc)))
-        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
-    checker c = {.t = t, .err = err};
-    for (uint32_t i = 0; i < n; i++) {
-        const jc_node *nd = &t->nodes[i];
-        sc[i].to = nd->type; /* the root's; a parent overwrites the others */
-        for (uint32_t k = 0; k < nd->nargs; k++)
-            sc[tree_kid(t, i, k)].to = (uint8_t)kid_target(&c, i, k);
+    nd->type = (uint8_t)r;
+    for (uint32_t k = 0; k < nd->nargs; k++) {
+        conv += nodes[kids[k]].type != r;
+        to[kids[k]] = (uint8_t)r;
     }
-    uint32_t nconv = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const jc_node *nd = &t->nodes[i];
-        for (uint32_t k = 0; k < nd->nargs; k++) {
-            uint32_t *kid = &t->args[nd->first_arg + k];
-            *kid = sc[*kid].val;
-        }
-        int conv = sc[i].to != nd->type;
-        if (conv && conversion((jc_type)nd->type, (jc_type)sc[i].to) == OP_COUNT_) {
-            if (sc != small)
-                mem_free(sc);
-            return error_set(err, JC_INTERNAL, nd->pos, -1,
-                             "type checker: no conversion to %s",
-                             jc_type_name((jc_type)sc[i].to));
-        }
-        sc[i].val = i + nconv + (uint32_t)conv;
-        nconv += (uint32_t)conv;
-    }
-    if (nconv && tree_reserve(t, n + nconv, nargs + nconv) < 0) {
-        if (sc != small)
-            mem_free(sc);
-        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
-    }
-    for (uint32_t i = n; nconv && i-- > 0;) {
-        jc_node nd = t->nodes[i];
-        int conv = sc[i].to != nd.type;
-        uint32_t at = sc[i].val - (uint32_t)conv;
-        uint32_t shift = at - i; /* conversions before node i */
-        for (uint32_t k = nd.nargs; k-- > 0;)
-            t->args[nd.first_arg + shift + k] = t->args[nd.first_arg + k];
-        nd.first_arg += shift;
-        t->nodes[at] = nd;
-        if (conv) {
-            uint32_t arg = nd.first_arg + nd.nargs;
-            t->args[arg] = at;
-            t->nodes[at + 1] = (jc_node){
-                .op = (uint8_t)conversion((jc_type)nd.type, (jc_type)sc[i].to),
-                .type = sc[i].to, .pos = nd.pos, .first_arg = arg, .nargs = 1};
-        }
-    }
-    t->root = sc[t->root].val; /* the root has no parent: no conversion */
-    t->nargs = nargs + nconv;
-    t->nnodes = n + nconv;
-    if (sc != small)
-        mem_free(sc);
-    return 1;
+    return conv;
 }
 
-int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
-                   const jc_limits *limits, jc_error *err)
+/* Pass 1: types every node, kids first, and while the in-place path is
+ * possible, the type each kid is read as (a node's kids all come before
+ * it, so when it is typed, so are they), and what folding in place needs
+ * to know (in_place in internal.h). Returns -1 with a type_error. */
+static int type_nodes(jc_tree *t, in_place *ip, jc_error *err)
 {
-    (void)limits; /* the parser enforced them; nothing here grows them */
-    if (!t->nnodes)
-        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "empty tree");
-    if (nschema && !schema)
-        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "schema is NULL");
-    if (bind_columns(t, schema, nschema, err) < 0)
-        return -1;
-    for (uint32_t i = 0; i < t->nnodes; i++)
-        if (type_node(t, i, err) < 0)
-            return -1;
-    int done = convert_in_place(t, err);
-    if (done < 0)
-        return -1;
-    if (done)
-        return tree_plan_passes(t, err);
+    checker c = {.t = t, .err = err};
+    uint8_t *to = ip->to, *cand = ip->cand;
+    const uint32_t n = t->nnodes;
+    uint32_t nargs = 0, nconv = 0, nfold = 0, nconsts = 0, ncolumns = 0;
+    int possible = 1, settled = t->root == n - 1;
+    for (uint32_t i = 0; i < n; i++) {
+        jc_node *nd = &t->nodes[i];
+        int quick = possible && nd->first_arg == nargs ? quick_type(t, nd, to) : -1;
+        uint32_t conv = quick >= 0 ? (uint32_t)quick : 0;
+        if (quick < 0) {
+            if (type_node(t, i, err) < 0)
+                return -1;
+            if (possible && (is_sugar(nd) || nd->first_arg != nargs))
+                possible = 0;
+            for (uint32_t k = 0; possible && k < nd->nargs; k++) {
+                uint32_t kid = t->args[nargs + k];
+                uint8_t want = (uint8_t)kid_target(&c, i, k);
+                conv += want != t->nodes[kid].type;
+                to[kid] = want;
+            }
+        }
+        to[i] = nd->type; /* the root's; its parent overwrites the others' */
+        if (!possible)
+            continue;
+        const uint32_t nk = nd->nargs, *kids = t->args + nargs;
+        const jc_op op = (jc_op)nd->op;
+        nconv += conv;
+        nargs += nk;
+        int all = nk > 0;
+        for (uint32_t k = 0; k < nk; k++)
+            all &= cand[kids[k]];
+        /* as fold_constants numbers them: constants in post-order,
+         * columns in first-use order */
+        if (op == OP_CONST) {
+            settled &= nd->slot == nconsts++;
+        } else if (op == OP_COLUMN) {
+            settled &= nd->slot <= ncolumns;
+            ncolumns += nd->slot == ncolumns; /* first use */
+        }
+        /* a constant condition of if/and/or is fold_constants' to decide */
+        if ((op == OP_IF || op == OP_AND || op == OP_OR) && cand[kids[0]])
+            settled = 0;
+        cand[i] = op == OP_CONST || (all && kind_of[op] != 'l' && kind_of[op] != 'a');
+        nfold += cand[i] && op != OP_CONST;
+    }
+    ip->possible = possible;
+    ip->nargs = nargs;
+    ip->nconv = nconv;
+    ip->nfold = nfold;
+    ip->settled = possible && settled && nargs == n - 1 && nconsts == t->nconsts &&
+                  ncolumns == t->ncolumns;
+    return 0;
+}
 
+/* The general case, through a second tree (see the top of this file). */
+static int rewrite_tree(jc_tree *t, jc_error *err)
+{
     checker c = {.t = t, .err = err};
     tree_init(&c.nt);
     int rc = -1;
-    size_t n = t->nnodes;
-    c.old = mem_alloc(n * sizeof *c.old);
+    c.old = mem_alloc(t->nnodes * sizeof *c.old);
     /* The typed tree is the parse tree plus a few conversions and fold
      * steps: sized once for a quarter more, it rarely grows. */
     uint32_t extra = t->nnodes / 4 + 16;
@@ -671,9 +699,56 @@ int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
     tree_free(t);
     *t = c.nt;
     tree_init(&c.nt);
-    rc = tree_plan_passes(t, err);
+    rc = 0;
 out:
     tree_free(&c.nt);
     mem_free(c.old);
     return rc;
+}
+
+/* fold: NULL to fold nothing. Returns 1 when the tree is folded as
+ * fold_constants would fold it, 0 when not (or not asked), -1 on error. */
+static int check_tree(jc_tree *t, const jc_column *schema, size_t nschema,
+                      jc_fold_fn fold, jc_error *err)
+{
+    if (!t->nnodes)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "empty tree");
+    if (nschema && !schema)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "schema is NULL");
+    if (bind_columns(t, schema, nschema, err) < 0)
+        return -1;
+    /* to[], then cand[] */
+    uint8_t small[2 * SMALL_TREE];
+    uint8_t *scratch = t->nnodes <= SMALL_TREE ? small : mem_alloc(2 * (size_t)t->nnodes);
+    if (!scratch)
+        return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory");
+    in_place ip = {.to = scratch, .cand = scratch + t->nnodes};
+    int rc = type_nodes(t, &ip, err);
+    if (rc == 0 && ip.possible) {
+        fold = ip.settled ? fold : NULL;
+        rc = convert_in_place(t, &ip, fold, err);
+        if (rc == 0 && fold)
+            rc = 1;
+    } else if (rc == 0) {
+        rc = rewrite_tree(t, err);
+    }
+    if (scratch != small)
+        mem_free(scratch);
+    return rc;
+}
+
+int typecheck_tree(jc_tree *t, const jc_column *schema, size_t nschema,
+                   const jc_limits *limits, jc_error *err)
+{
+    (void)limits; /* the parser enforced them; nothing here grows them */
+    if (check_tree(t, schema, nschema, NULL, err) < 0)
+        return -1;
+    return tree_plan_passes(t, err);
+}
+
+int typecheck_tree_folding(jc_tree *t, const jc_column *schema, size_t nschema,
+                           const jc_limits *limits, jc_fold_fn fold, jc_error *err)
+{
+    (void)limits;
+    return check_tree(t, schema, nschema, fold, err);
 }

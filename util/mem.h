@@ -11,8 +11,10 @@
 
 #include <stddef.h>
 
-void *mem_alloc(size_t size);
-void *mem_calloc(size_t count, size_t size);
+/* `malloc`: new memory aliases nothing, which lets the compiler keep
+ * values in registers across stores into it. */
+__attribute__((malloc)) void *mem_alloc(size_t size);
+__attribute__((malloc)) void *mem_calloc(size_t count, size_t size);
 void *mem_realloc(void *ptr, size_t size);
 void mem_free(void *ptr);
 char *mem_strndup(const char *s, size_t n);
