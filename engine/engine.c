@@ -64,7 +64,7 @@ static int choose_isa(jc_engine *e, jc_error *err)
         if (jit_isa_parse(want, &isa) != 0)
             return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
                              "unknown instruction set '%s' (use none, sse2, "
-                             "avx2, avx512 or auto)", want);
+                             "avx2, avx512, neon or auto)", want);
         if (!jit_isa_supported(isa))
             return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
                              "instruction set '%s' is not supported by this "

@@ -1,7 +1,8 @@
-/* test_engine_churn.c — a million distinct expressions through one engine
- * with a small cache: every compile is a miss, the cache evicts, and the
- * code memory really resident stays bounded by the cache's byte limit plus
- * a constant (issue 5). Each expression is also run once and checked. */
+/* test_engine_churn.c — a million distinct expressions (an eighth under an
+ * emulator) through one engine with a small cache: every compile is a
+ * miss, the cache evicts, and the code memory really resident stays
+ * bounded by the cache's byte limit plus a constant (issue 5). Each
+ * expression is also run once and checked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +14,11 @@
 #include <cmocka.h>
 
 #include "jitcalc.h"
+#include "tests/common/emulated.h"
 
-#define SHAPES (1u << 20) /* 4^10 operator choices */
+/* 4^10 operator choices; an eighth of them under an emulator, still two
+ * samples of the code memory (every 65,536) and thousands of evictions */
+#define SHAPES TEST_SIZE(1u << 20, 1u << 17)
 #define CACHE_BYTES (256u * 1024u)
 
 /* Resident kilobytes of the JIT's code mappings (named after the memfd). */

@@ -32,9 +32,9 @@ typedef struct oom_case {
 } oom_case;
 
 /* Call first in main: glibc's per-thread cache (tcache) holds freed
- * blocks that its statistics still count as in use, so the program
- * re-executes itself once with the cache off (GLIBC_TUNABLES) to make the
- * leak check exact. */
+ * blocks that its statistics still count as in use, so the leak check is
+ * exact only with the cache off. Unless GLIBC_TUNABLES already turns it
+ * off (as ctest does), the program re-executes itself with it off. */
 void oom_init(char **argv);
 
 /* Runs the sweep. Returns the number of allocations the call makes

@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 
+#include "tests/common/runner.h"
 #include "textbuf.h"
 
 /* A generous guard against hangs, not a timing assertion. */
@@ -152,7 +153,7 @@ static void start_daemon(const char *extra1, const char *extra2)
         if (extra2)
             argv[n++] = extra2;
         argv[n] = NULL;
-        execv(daemon_path, (char *const *)argv);
+        runner_exec(argv); /* through the emulator of a cross build */
         _exit(127);
     }
     for (int i = 0; i < 600; i++) { /* up to a minute */

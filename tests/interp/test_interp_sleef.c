@@ -8,6 +8,7 @@
 
 #include "interp/mathfn.h"
 #include "testutil.h"
+#include "tests/common/emulated.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15u;
 static uint64_t next64(void)
@@ -110,7 +111,7 @@ static void call(const mathfn_set *s, enum mathfn_id id, double *r, const double
 static void every_width_gives_the_scalar_bits(void **state)
 {
     (void)state;
-    enum { N = 100003 }; /* not a multiple of any width */
+    enum { N = TEST_SIZE(100003, 10007) }; /* not a multiple of any width */
     double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
     double *want = malloc(N * sizeof *want), *got = malloc(N * sizeof *got);
     const mathfn_set *sets[8];
@@ -196,7 +197,7 @@ static double correctly_rounded(enum mathfn_id id, double x, double y)
 static void every_function_is_within_one_ulp(void **state)
 {
     (void)state;
-    enum { N = 100000 };
+    enum { N = TEST_SIZE(100000, 10000) };
     mpfr_set_emin(-1073);
     mpfr_set_emax(1024);
     double *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);

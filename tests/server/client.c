@@ -1,6 +1,7 @@
 /* client.c — a real jitcalcd and NDJSON connections for tests. */
 #define _GNU_SOURCE
 #include "client.h"
+#include "tests/common/runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,7 +36,7 @@ static pid_t spawn(const char *path, const char *const *args, int err)
     pid_t pid = fork();
     if (pid == 0) {
         dup2(err, STDERR_FILENO);
-        execv(JITCALCD, (char *const *)argv);
+        runner_exec(argv); /* through the emulator of a cross build */
         _exit(127);
     }
     return pid;

@@ -13,6 +13,7 @@
 #include "server/b64.h"
 #include "server/jbuf.h"
 #include "server/numfmt.h"
+#include "tests/common/emulated.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 static uint64_t rng(void)
@@ -213,7 +214,7 @@ static void f64_random_values_round_trip_with_fewest_digits(void **state)
 {
     (void)state;
     char buf[NUMFMT_MAX + 1];
-    for (int i = 0; i < 400000; i++) {
+    for (int i = 0; i < TEST_SIZE(400000, 40000); i++) {
         double x;
         uint64_t r = rng();
         switch (i % 4) {
@@ -282,7 +283,7 @@ static void json_number_tokens_parse_correctly_rounded(void **state)
             fail_msg("\"%s\" was accepted", bad[i]);
     }
     /* random decimals against strtod */
-    for (int i = 0; i < 100000; i++) {
+    for (int i = 0; i < TEST_SIZE(100000, 10000); i++) {
         char t[64];
         double x;
         uint64_t r = rng();

@@ -26,6 +26,7 @@
 #include "cases.h"
 #include "client.h"
 #include "server/b64.h"
+#include "tests/common/runner.h"
 
 static daemon_proc shared; /* one daemon for the tests that need no options */
 
@@ -522,8 +523,9 @@ static void a_second_daemon_on_a_live_socket_refuses_a_stale_one_is_replaced(voi
     strcpy(dir, d.dir);
     pid_t pid = fork();
     if (pid == 0) {
-        execl(JITCALCD, JITCALCD, "--socket", d.path, "--allow-root", "--log-level", "error",
-              (char *)NULL);
+        const char *argv[] = {JITCALCD, "--socket", d.path, "--allow-root", "--log-level",
+                              "error", NULL};
+        runner_exec(argv); /* through the emulator of a cross build */
         _exit(127);
     }
     char *pong = NULL;

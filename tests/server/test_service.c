@@ -189,6 +189,53 @@ static void heavy_requests_are_recognised_by_size_and_table(void **state)
     free(big);
 }
 
+/* The string value of "key" in a response line, copied into out. */
+static void string_field(const char *line, const char *key, char *out, size_t len)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = strstr(line, pat);
+    assert_non_null(p);
+    p += strlen(pat);
+    size_t n = strcspn(p, "\"");
+    assert_true(n < len);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+/* explain names the machine the code is for (issue 11): the architecture
+ * this test was built for, and the engine's instruction set; the JIT is on
+ * by default on aarch64 (NEON) and absent on riscv64. */
+static void explain_names_the_architecture_and_instruction_set(void **state)
+{
+    fixture *f = *state;
+    char *r = ask(f, "{\"op\":\"explain\",\"expr\":\"a * b + 1\",\"types\":"
+                     "{\"a\":\"f64\",\"b\":\"f64\"}}");
+    char *st = ask(f, "{\"op\":\"stats\"}");
+    char arch[32], isa[32], engine_isa[32];
+    string_field(r, "arch", arch, sizeof arch);
+    string_field(r, "isa", isa, sizeof isa);
+    string_field(st, "isa", engine_isa, sizeof engine_isa);
+    assert_string_equal(isa, engine_isa);
+    /* machine code exactly when an instruction set is named */
+    assert_int_equal(strstr(r, "\"code_bytes\":0,") == NULL, strcmp(isa, "none") != 0);
+    const char *want_isa = getenv("JITCALC_ISA");
+    int auto_isa = !want_isa || !*want_isa || strcmp(want_isa, "auto") == 0;
+#if defined(__x86_64__)
+    assert_string_equal(arch, "x86_64");
+#elif defined(__aarch64__)
+    assert_string_equal(arch, "aarch64");
+    if (auto_isa)
+        assert_string_equal(isa, "neon");
+#elif defined(__riscv) && __riscv_xlen == 64
+    assert_string_equal(arch, "riscv64");
+    assert_string_equal(isa, "none");
+#endif
+    (void)auto_isa;
+    free(r);
+    free(st);
+}
+
 /* Every allocation of a request, failed in turn: each answer is the right
  * one or out_of_memory, never a crash or a leak (ASan builds check that). */
 static void allocation_failures_answer_out_of_memory(void **state)
@@ -290,6 +337,7 @@ int main(void)
         cmocka_unit_test(oversized_requests_are_limit_exceeded),
         cmocka_unit_test(huge_json_structures_are_refused_not_built),
         cmocka_unit_test(heavy_requests_are_recognised_by_size_and_table),
+        cmocka_unit_test(explain_names_the_architecture_and_instruction_set),
         cmocka_unit_test(allocation_failures_answer_out_of_memory),
         cmocka_unit_test(many_threads_share_tables_safely),
     };
