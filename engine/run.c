@@ -62,12 +62,15 @@ typedef struct worker {
     void *bufs_inline[INLINE_OUTS];
     void *outs_inline[INLINE_OUTS];
     jc_error errs_inline[INLINE_OUTS];
+    /* the block buffers of a pass with few outputs (32 KiB of stack, on
+     * the caller's thread or a worker's): no allocation per run */
+    double buf_space[INLINE_OUTS][JC_BLOCK_ROWS];
 } worker;
 
 static void worker_free(worker *w, const run_ctx *r, uint32_t nout)
 {
     compiled_put_ws(r->c, w->ws);
-    if (w->bufs)
+    if (w->bufs && w->bufs != w->bufs_inline)
         for (uint32_t j = 0; j < nout; j++)
             mem_free(w->bufs[j]);
     if (w->bufs != w->bufs_inline) {
@@ -93,9 +96,12 @@ static int worker_init(worker *w, const run_ctx *r, uint32_t nout, int buffers)
         if (!w->outs || !w->bufs || !w->errs)
             return -1;
     }
-    for (uint32_t j = 0; buffers && j < nout; j++)
-        if (!(w->bufs[j] = mem_alloc((size_t)JC_BLOCK_ROWS * 8)))
+    for (uint32_t j = 0; buffers && j < nout; j++) {
+        if (w->bufs == w->bufs_inline)
+            w->bufs[j] = w->buf_space[j];
+        else if (!(w->bufs[j] = mem_alloc((size_t)JC_BLOCK_ROWS * 8)))
             return -1;
+    }
     return 0;
 }
 

@@ -18,10 +18,27 @@ void agg_begin(agg_acc *acc, jc_op op, jc_type arg_type)
     acc->ibest = op == OP_MIN ? INT64_MAX : INT64_MIN;
 }
 
+/* The block sums again for the widest vectors the CPU has, chosen once by
+ * the loader (ifunc): same operations in the same order, so the same bits.
+ * Not under the sanitizers, whose start-up the resolvers would run before. */
+#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) &&                 \
+    (defined(__clang__) ? __clang_major__ >= 14 : __GNUC__ >= 6)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SUM_CLONES
+#endif
+#endif
+#ifndef SUM_CLONES
+#define SUM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+#else
+#define SUM_CLONES
+#endif
+
 /* Lane j adds positions p with p % 8 == j, in order. Whole groups of 8
  * aligned positions go through eight independent partials at once (the
  * compiler makes that one vector add), which is the same order. */
-static void add_f64_sum(agg_acc *acc, const double *v, size_t n, size_t pos)
+SUM_CLONES static void add_f64_sum(agg_acc *acc, const double *v, size_t n, size_t pos)
 {
     double l[8];
     memcpy(l, acc->lane, sizeof l);
@@ -35,6 +52,27 @@ static void add_f64_sum(agg_acc *acc, const double *v, size_t n, size_t pos)
     for (unsigned k = 0; i < n; i++, k++)
         l[k] += v[i];
     memcpy(acc->lane, l, sizeof l);
+}
+
+/* Exact, whatever the values: each is split into its signed high 32 bits
+ * and unsigned low 32 bits, and the halves are summed apart in 64-bit
+ * integers, which cannot overflow over fewer than 2^31 values. Plain 64-bit
+ * adds with no carry chain: the compiler makes them vector adds. Integer
+ * sums do not depend on order. */
+SUM_CLONES static void add_i64_sum(agg_acc *acc, const int64_t *v, size_t n)
+{
+    while (n) {
+        size_t m = n < ((size_t)1 << 31) ? n : (size_t)1 << 31;
+        uint64_t lo = 0;
+        int64_t hi = 0;
+        for (size_t i = 0; i < m; i++) {
+            lo += (uint64_t)v[i] & 0xFFFFFFFFu;
+            hi += v[i] >> 32; /* arithmetic: GCC and clang define it */
+        }
+        acc->isum += (__int128)hi * ((__int128)1 << 32) + (__int128)lo;
+        v += m;
+        n -= m;
+    }
 }
 
 void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos)
@@ -58,10 +96,7 @@ void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos)
     }
     const int64_t *v = values;
     if (acc->op == OP_SUM || acc->op == OP_AVG) {
-        __int128 s = acc->isum; /* |s| < 2^63 * 2^64: never overflows */
-        for (size_t i = 0; i < n; i++)
-            s += v[i];
-        acc->isum = s;
+        add_i64_sum(acc, v, n);
     } else if (acc->op == OP_MIN) {
         int64_t b = acc->ibest;
         for (size_t i = 0; i < n; i++)
