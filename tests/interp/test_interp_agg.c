@@ -274,6 +274,37 @@ static void i64_sum_is_exact_in_any_order(void **state)
     assert_bits(9223372036854775807.0, num_from_bits(bits));
 }
 
+/* Many values at the extremes of i64 and in between, fed in pieces of
+ * every length (the vectorised body and its tail): the total is the exact
+ * 128-bit sum, however it overflows 64 bits on the way. */
+static void i64_sum_of_extreme_values_is_exact(void **state)
+{
+    (void)state;
+    enum { N = 10007 };
+    static int64_t v[N];
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    __int128 want = 0;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        switch (x % 4) {
+        case 0: v[i] = INT64_MAX - (int64_t)(x >> 60); break;
+        case 1: v[i] = INT64_MIN + (int64_t)(x >> 60); break;
+        case 2: v[i] = (int64_t)x; break;
+        default: v[i] = (int64_t)(x >> 40) - (1 << 23); break;
+        }
+        want += v[i];
+    }
+    static const size_t pieces[] = {1, 7, 8, 9, 63, 1024, N};
+    for (size_t k = 0; k < sizeof pieces / sizeof *pieces; k++) {
+        size_t piece = pieces[k];
+        agg_acc a;
+        agg_begin(&a, OP_SUM, JC_I64);
+        for (size_t at = 0; at < N; at += piece)
+            agg_add(&a, v + at, at + piece <= N ? piece : N - at, at);
+        assert_true(a.isum == want);
+    }
+}
+
 /* avg(i64) = the exact sum / count, rounded once: against MPFR. */
 static void exact_average_is_correctly_rounded(void **state)
 {
@@ -327,6 +358,7 @@ int main(void)
         cmocka_unit_test(sum_bits_do_not_depend_on_block_boundaries),
         cmocka_unit_test(chunk_partials_merge_in_chunk_order),
         cmocka_unit_test(i64_sum_is_exact_in_any_order),
+        cmocka_unit_test(i64_sum_of_extreme_values_is_exact),
         cmocka_unit_test(exact_average_is_correctly_rounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
