@@ -104,6 +104,19 @@ static int dup_array(void **dst, const void *src, size_t count, size_t size)
     return 0;
 }
 
+/* The counts of a copy of src whose arrays are set (an empty array is NULL
+ * and counts 0); columns are the caller's. */
+static void copy_counts(jc_tree *t, const jc_tree *src)
+{
+    t->nnodes = t->nodes_cap = t->nodes ? src->nnodes : 0;
+    t->nargs = t->args_cap = t->args ? src->nargs : 0;
+    t->nconsts = t->consts_cap = t->consts ? src->nconsts : 0;
+    t->naggs = t->aggs ? src->naggs : 0;
+    t->npasses = t->passes ? src->npasses : 0;
+    t->npass_outs = t->pass_outs ? src->npass_outs : 0;
+    t->root = src->root;
+}
+
 int tree_copy(jc_tree *dst, const jc_tree *src)
 {
     jc_tree t;
@@ -119,13 +132,7 @@ int tree_copy(jc_tree *dst, const jc_tree *src)
         dup_array((void **)&t.pass_outs, src->pass_outs, src->npass_outs,
                   sizeof *src->pass_outs) < 0)
         goto fail;
-    t.nnodes = t.nodes_cap = t.nodes ? src->nnodes : 0;
-    t.nargs = t.args_cap = t.args ? src->nargs : 0;
-    t.nconsts = t.consts_cap = t.consts ? src->nconsts : 0;
-    t.naggs = t.aggs ? src->naggs : 0;
-    t.npasses = t.passes ? src->npasses : 0;
-    t.npass_outs = t.pass_outs ? src->npass_outs : 0;
-    t.root = src->root;
+    copy_counts(&t, src);
     if (src->ncolumns) {
         t.columns = mem_calloc(src->ncolumns, sizeof *t.columns);
         if (!t.columns)
@@ -188,14 +195,8 @@ void tree_copy_packed(jc_tree *dst, const jc_tree *src, void *mem)
     t.aggs = pack_array(&at, src->aggs, src->naggs, sizeof *src->aggs);
     t.passes = pack_array(&at, src->passes, src->npasses, sizeof *src->passes);
     t.pass_outs = pack_array(&at, src->pass_outs, src->npass_outs, sizeof *src->pass_outs);
-    t.nnodes = t.nodes_cap = t.nodes ? src->nnodes : 0;
-    t.nargs = t.args_cap = t.args ? src->nargs : 0;
-    t.nconsts = t.consts_cap = t.consts ? src->nconsts : 0;
+    copy_counts(&t, src);
     t.ncolumns = t.columns_cap = t.columns ? src->ncolumns : 0;
-    t.naggs = t.aggs ? src->naggs : 0;
-    t.npasses = t.passes ? src->npasses : 0;
-    t.npass_outs = t.pass_outs ? src->npass_outs : 0;
-    t.root = src->root;
     for (uint32_t i = 0; i < t.ncolumns; i++) {
         t.columns[i].name = memcpy(at, src->columns[i].name, src->columns[i].len);
         at[src->columns[i].len] = '\0';
