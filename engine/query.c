@@ -41,8 +41,7 @@ static int same_name(const char *a, const char *b)
     return *a == *b;
 }
 
-/* The first of the caller's columns named name (binding runs on every call,
- * and is most of a small call's cost beside the kernel). */
+/* The first of the caller's columns named name. */
 static const jc_column *find_column(const jc_column *cols, size_t ncols, const char *name)
 {
     for (size_t i = 0; i < ncols; i++)
@@ -51,29 +50,52 @@ static const jc_column *find_column(const jc_column *cols, size_t ncols, const c
     return NULL;
 }
 
-/* Fills bound[slot] with the caller's column for every slot. (Folding drops
- * the columns it no longer reads, so every slot is used.) */
+/* Why column c (NULL: none given) cannot be bound to slot s: out of line,
+ * so that binding, which runs on every call, stays a short loop. */
+__attribute__((noinline, cold)) static int bind_error(const jc_program *p, uint32_t s,
+                                                      const jc_column *c, size_t nrows,
+                                                      jc_error *err)
+{
+    const char *name = p->column_names[s];
+    jc_type want = (jc_type)p->code->tree.columns[s].type;
+    if (!c)
+        return error_set(err, JC_UNKNOWN_COLUMN, 0, -1, "no column named '%s' was given", name);
+    if (c->type != want)
+        return error_set(err, JC_TYPE_ERROR, 0, -1,
+                         "column '%s' is %s, but the program was compiled for %s", name,
+                         jc_type_name(c->type), jc_type_name(want));
+    if (c->length != nrows)
+        return error_set(err, JC_LENGTH_MISMATCH, 0, -1, "column '%s' has %zu rows, expected %zu",
+                         name, c->length, nrows);
+    return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "column '%s' has no data", name);
+}
+
+/* Fills ptrs[slot] with the data of the caller's column for every slot,
+ * by name: the
+ * first column of that name. (Folding drops the columns it no longer
+ * reads, so every slot is used.) Binding runs on every call; most callers
+ * pass their columns in the program's slot order (the schema they compiled
+ * with), and while they do, slot s is cols[s] after one compare. That is
+ * still the first column of its name: the columns before it carry the
+ * other slots' names, which differ from it. */
 static int bind_columns(const jc_program *p, const jc_column *cols, size_t ncols,
-                        size_t nrows, const jc_column **bound, jc_error *err)
+                        size_t nrows, const void **ptrs, jc_error *err)
 {
     const jc_tree *t = &p->code->tree;
+    int in_order = 1;
     for (uint32_t s = 0; s < t->ncolumns; s++) {
         const char *name = p->column_names[s];
-        const jc_column *c = find_column(cols, ncols, name);
-        if (!c)
-            return error_set(err, JC_UNKNOWN_COLUMN, 0, -1, "no column named '%s' was given", name);
-        if (c->type != (jc_type)t->columns[s].type)
-            return error_set(err, JC_TYPE_ERROR, 0, -1,
-                             "column '%s' is %s, but the program was compiled for %s",
-                             name, jc_type_name(c->type),
-                             jc_type_name((jc_type)t->columns[s].type));
-        if (c->length != nrows)
-            return error_set(err, JC_LENGTH_MISMATCH, 0, -1,
-                             "column '%s' has %zu rows, expected %zu", name,
-                             c->length, nrows);
-        if (nrows && !c->data)
-            return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "column '%s' has no data", name);
-        bound[s] = c;
+        const jc_column *c;
+        if (in_order && s < ncols && cols[s].name && same_name(cols[s].name, name)) {
+            c = &cols[s];
+        } else {
+            in_order = 0;
+            c = find_column(cols, ncols, name);
+        }
+        if (!c || c->type != (jc_type)t->columns[s].type || c->length != nrows ||
+            (nrows && !c->data))
+            return bind_error(p, s, c, nrows, err);
+        ptrs[s] = c->data;
     }
     return 0;
 }
@@ -109,60 +131,56 @@ static void map_error_row(jc_error *err, const size_t *indices, size_t nsel)
 /* Columns bound on the stack; more allocate. */
 #define INLINE_COLUMNS 16
 
+/* Copies the nsel selected rows of each bound column into new dense
+ * columns (gathered[s]) and points ptrs at them. */
+static int gather_rows(const jc_program *p, const void **ptrs, void **gathered, size_t nrows,
+                       const size_t *indices, size_t nsel, jc_error *err)
+{
+    const jc_tree *t = &p->code->tree;
+    for (uint32_t s = 0; s < t->ncolumns; s++) {
+        size_t size = elem_size((jc_type)t->columns[s].type);
+        char *dst = mem_alloc(nsel * size);
+        if (!dst)
+            return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory selecting rows");
+        gathered[s] = dst;
+        const char *src = ptrs[s];
+        for (size_t i = 0; i < nsel; i++) {
+            if (indices[i] >= nrows)
+                return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
+                                 "selected row %zu is past the %zu rows", indices[i], nrows);
+            memcpy(dst + i * size, src + indices[i] * size, size);
+        }
+        ptrs[s] = dst;
+    }
+    return 0;
+}
+
 /* Runs p over the given rows of the caller's columns: all rows when indices
  * is NULL, else the nsel listed ones (gathered). */
 static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
                     size_t nrows, const size_t *indices, size_t nsel,
                     void *into, jc_result *out, jc_error *err)
 {
-    const jc_tree *t = &p->code->tree;
-    uint32_t n = t->ncolumns;
-    const jc_column *bound_inline[INLINE_COLUMNS];
+    uint32_t n = p->code->tree.ncolumns;
     const void *ptrs_inline[INLINE_COLUMNS];
     void *gathered_inline[INLINE_COLUMNS];
-    const jc_column **bound = bound_inline;
     const void **ptrs = ptrs_inline;
     void **gathered = gathered_inline;
     if (n > INLINE_COLUMNS) {
-        bound = mem_calloc(n, sizeof *bound);
         ptrs = mem_calloc(n, sizeof *ptrs);
         gathered = mem_calloc(n, sizeof *gathered);
     } else if (indices) {
         memset(gathered_inline, 0, n * sizeof *gathered);
     }
     int rc = -1;
-    if (!bound || !ptrs || !gathered) {
+    if (!ptrs || !gathered) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory binding columns");
         goto done;
     }
-    if (bind_columns(p, cols, ncols, nrows, bound, err) != 0)
+    if (bind_columns(p, cols, ncols, nrows, ptrs, err) != 0)
         goto done;
-    for (uint32_t s = 0; s < n; s++) {
-        if (!bound[s])
-            continue;
-        if (!indices) {
-            ptrs[s] = bound[s]->data;
-            continue;
-        }
-        size_t size = elem_size(bound[s]->type);
-        char *dst = mem_alloc(nsel * size);
-        if (!dst) {
-            error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory selecting rows");
-            goto done;
-        }
-        const char *src = bound[s]->data;
-        for (size_t i = 0; i < nsel; i++) {
-            if (indices[i] >= nrows) {
-                mem_free(dst);
-                error_set(err, JC_INVALID_ARGUMENT, 0, -1,
-                          "selected row %zu is past the %zu rows", indices[i], nrows);
-                goto done;
-            }
-            memcpy(dst + i * size, src + indices[i] * size, size);
-        }
-        gathered[s] = dst;
-        ptrs[s] = dst;
-    }
+    if (indices && gather_rows(p, ptrs, gathered, nrows, indices, nsel, err) != 0)
+        goto done;
     rc = run_compiled(p->engine, p->code, p->consts, ptrs, indices ? nsel : nrows, into,
                       out, err);
     if (rc != 0 && indices)
@@ -170,12 +188,24 @@ static int run_rows(const jc_program *p, const jc_column *cols, size_t ncols,
 done:
     for (uint32_t s = 0; indices && gathered && s < n; s++)
         mem_free(gathered[s]);
-    if (bound != bound_inline) {
+    if (ptrs != ptrs_inline) {
         mem_free(gathered);
         mem_free(ptrs);
-        mem_free(bound);
     }
     return rc;
+}
+
+/* Binds the columns and runs over all nrows rows: the common call, kept
+ * short (no gather, nothing allocated for up to INLINE_COLUMNS columns). */
+static int run_all(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
+                   void *into, jc_result *out, jc_error *err)
+{
+    if (p->ncolumns > INLINE_COLUMNS)
+        return run_rows(p, cols, ncols, nrows, NULL, 0, into, out, err);
+    const void *ptrs[INLINE_COLUMNS];
+    if (bind_columns(p, cols, ncols, nrows, ptrs, err) != 0)
+        return -1;
+    return run_compiled(p->engine, p->code, p->consts, ptrs, nrows, into, out, err);
 }
 
 int jc_run(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
@@ -183,21 +213,23 @@ int jc_run(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrow
 {
     if (check_args(p, cols, ncols, out, err) != 0)
         return -1;
-    return run_rows(p, cols, ncols, nrows, NULL, 0, NULL, out, err);
+    return run_all(p, cols, ncols, nrows, NULL, out, err);
 }
 
 int jc_run_into(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
                 void *into, jc_error *err)
 {
-    jc_result r;
-    if (check_args(p, cols, ncols, &r, err) != 0)
-        return -1;
-    if (!jc_program_is_column(p))
+    error_clear(err);
+    if (!p || (ncols && !cols))
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL argument");
+    const jc_tree *t = &p->code->tree;
+    if (!(t->nodes[t->root].flags & NODE_ROWWISE))
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
                          "jc_run_into needs a column result; this expression gives a scalar");
     if (nrows && !into)
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL output buffer");
-    return run_rows(p, cols, ncols, nrows, NULL, 0, into, &r, err);
+    jc_result r;
+    return run_all(p, cols, ncols, nrows, into, &r, err);
 }
 
 int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,

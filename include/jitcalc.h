@@ -142,7 +142,9 @@ typedef struct jc_result {
 void jc_result_free(jc_result *result); /* frees values; safe on a zeroed result */
 
 /* Runs a program over nrows rows. Columns are matched to the program's
- * schema by name; extra columns are ignored; each used column must have
+ * schema by name (the first of a repeated name; passing them in the order
+ * the expression first uses them is the quickest to match); extra columns
+ * are ignored; each used column must have
  * length nrows (else JC_LENGTH_MISMATCH) and the compiled type (else
  * JC_TYPE_ERROR). Thread-safe for one program from many threads. */
 int jc_run(const jc_program *program, const jc_column *columns, size_t ncols,

@@ -20,16 +20,6 @@ int error_set(jc_error *err, jc_code code, int64_t position, int64_t row,
     return -1;
 }
 
-void error_clear(jc_error *err)
-{
-    if (!err)
-        return;
-    err->code = JC_OK;
-    err->position = 0;
-    err->row = -1;
-    err->message[0] = '\0';
-}
-
 const char *jc_code_name(jc_code code)
 {
     switch (code) {

@@ -14,7 +14,16 @@
 int error_set(jc_error *err, jc_code code, int64_t position, int64_t row,
               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Resets *err to JC_OK with no position, no row and an empty message. */
-void error_clear(jc_error *err);
+/* Resets *err to JC_OK with no position, no row and an empty message.
+ * Inline: every run call starts with it. */
+static inline void error_clear(jc_error *err)
+{
+    if (!err)
+        return;
+    err->code = JC_OK;
+    err->position = 0;
+    err->row = -1;
+    err->message[0] = '\0';
+}
 
 #endif /* JC_UTIL_ERROR_H */

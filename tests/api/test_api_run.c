@@ -156,6 +156,36 @@ static void run_checks_lengths_and_types(void **state)
     jc_program_free(p);
 }
 
+/* Binding is by name, whatever the order: the in-order shortcut must fall
+ * back to a search, and a repeated name binds its first column. */
+static void columns_are_bound_by_name_in_any_order(void **state)
+{
+    (void)state;
+    double a[] = {1, 2}, b[] = {10, 20}, c[] = {100, 200}, junk[] = {-1, -1};
+    jc_column schema[] = {{"a", JC_F64, a, 2}, {"b", JC_F64, b, 2}, {"c", JC_F64, c, 2}};
+    jc_error err;
+    jc_program *p = jc_compile(engine, "a * 2 + b - c", JC_NUL_TERMINATED, schema, 3, &err);
+    assert_non_null(p);
+    double out[2];
+    jc_column shuffled[] = {{"c", JC_F64, c, 2}, {"x", JC_F64, junk, 2},
+                            {"a", JC_F64, a, 2}, {"b", JC_F64, b, 2}};
+    assert_int_equal(jc_run_into(p, shuffled, 4, 2, out, &err), 0);
+    assert_true(out[0] == -88 && out[1] == -176);
+    jc_column twice[] = {{"a", JC_F64, a, 2}, {"b", JC_F64, b, 2},
+                         {"b", JC_F64, junk, 2}, {"c", JC_F64, c, 2}};
+    assert_int_equal(jc_run_into(p, twice, 4, 2, out, &err), 0);
+    assert_true(out[0] == -88 && out[1] == -176);
+    jc_column first_wins[] = {{"b", JC_F64, junk, 2}, {"a", JC_F64, a, 2},
+                              {"b", JC_F64, b, 2}, {"c", JC_F64, c, 2}};
+    assert_int_equal(jc_run_into(p, first_wins, 4, 2, out, &err), 0);
+    assert_true(out[0] == -99 && out[1] == -197);
+    jc_column missing[] = {{"a", JC_F64, a, 2}, {"b", JC_F64, b, 2}};
+    assert_int_equal(jc_run_into(p, missing, 2, 2, out, &err), -1);
+    assert_int_equal(err.code, JC_UNKNOWN_COLUMN);
+    assert_non_null(strstr(err.message, "'c'"));
+    jc_program_free(p);
+}
+
 static void deep_nesting_and_long_text_are_limit_exceeded(void **state)
 {
     (void)state;
@@ -238,6 +268,7 @@ int main(void)
         cmocka_unit_test(errors_carry_code_position_and_row),
         cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),
         cmocka_unit_test(run_checks_lengths_and_types),
+        cmocka_unit_test(columns_are_bound_by_name_in_any_order),
         cmocka_unit_test(deep_nesting_and_long_text_are_limit_exceeded),
         cmocka_unit_test(long_chain_of_additions_evaluates),
         cmocka_unit_test(literals_share_one_cache_entry),
