@@ -26,9 +26,8 @@ void compiled_free(void *value)
     if (c->code)
         jit_code_free(c->code);
 #endif
-    for (size_t i = 0; i < c->nws_pool; i++)
-        interp_ws_free(c->ws_pool[i]);
-    pthread_mutex_destroy(&c->ws_lock);
+    for (size_t i = 0; i < WS_POOL_SIZE; i++)
+        interp_ws_free(atomic_load(&c->ws_pool[i]));
     tree_free(&c->tree); /* its arrays are in c's block */
     mem_free(c);
 }
@@ -49,15 +48,20 @@ static int make_chain(compiled *c)
     return 0;
 }
 
+/* The pool is a few atomic slots, not a locked list: a small run takes and
+ * gives back a workspace on every call, and two atomic operations cost
+ * less than a mutex's lock and unlock twice. */
 struct interp_ws *compiled_take_ws(const compiled *cc)
 {
     compiled *c = (compiled *)cc;
-    interp_ws *ws = NULL;
-    pthread_mutex_lock(&c->ws_lock);
-    if (c->nws_pool)
-        ws = c->ws_pool[--c->nws_pool];
-    pthread_mutex_unlock(&c->ws_lock);
-    return ws ? ws : interp_ws_new(&c->tree);
+    for (size_t i = 0; i < WS_POOL_SIZE; i++) {
+        if (!atomic_load_explicit(&c->ws_pool[i], memory_order_relaxed))
+            continue;
+        interp_ws *ws = atomic_exchange_explicit(&c->ws_pool[i], NULL, memory_order_acquire);
+        if (ws)
+            return ws;
+    }
+    return interp_ws_new(&c->tree);
 }
 
 void compiled_put_ws(const compiled *cc, struct interp_ws *ws)
@@ -65,12 +69,13 @@ void compiled_put_ws(const compiled *cc, struct interp_ws *ws)
     compiled *c = (compiled *)cc;
     if (!ws)
         return;
-    pthread_mutex_lock(&c->ws_lock);
-    if (c->nws_pool < WS_POOL_SIZE) {
-        c->ws_pool[c->nws_pool++] = ws;
-        ws = NULL;
+    for (size_t i = 0; i < WS_POOL_SIZE; i++) {
+        interp_ws *empty = NULL;
+        if (atomic_compare_exchange_strong_explicit(&c->ws_pool[i], &empty, ws,
+                                                    memory_order_release,
+                                                    memory_order_relaxed))
+            return;
     }
-    pthread_mutex_unlock(&c->ws_lock);
     interp_ws_free(ws);
 }
 
@@ -88,7 +93,8 @@ static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
     if (!c)
         return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory compiling");
     memset(c, 0, sizeof *c);
-    pthread_mutex_init(&c->ws_lock, NULL);
+    for (size_t i = 0; i < WS_POOL_SIZE; i++)
+        atomic_init(&c->ws_pool[i], NULL);
     tree_copy_packed(&c->tree, b->tree, c + 1);
 #ifdef JC_HAVE_JIT
     const jc_engine *e = b->engine;

@@ -14,7 +14,6 @@
 #ifndef JC_ENGINE_ENGINE_H
 #define JC_ENGINE_ENGINE_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,10 +53,10 @@ typedef struct compiled {
     const char **chain;  /* explain without JIT code: the interpreter's op names */
     size_t nchain;
     /* Interpreter workspaces kept between runs: making one prepares the
-     * block program of every pass, which would otherwise be paid per run. */
-    pthread_mutex_t ws_lock;
-    struct interp_ws *ws_pool[WS_POOL_SIZE];
-    size_t nws_pool;
+     * block program of every pass, which would otherwise be paid per run.
+     * A slot is empty (NULL) or holds one; compiled_take_ws and
+     * compiled_put_ws swap them atomically. */
+    _Atomic(struct interp_ws *) ws_pool[WS_POOL_SIZE];
 } compiled;
 
 /* Takes a workspace for c's tree from its pool (or makes one); NULL when

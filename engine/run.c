@@ -391,20 +391,20 @@ done:
 
 /* ---- the direct call ---------------------------------------------------- */
 
-/* The most common call of all, a row-wise expression over fewer rows than
- * a chunk: one pass, one chunk, one thread, no aggregate. Its kernel runs
- * straight on the caller's columns and the program's literals, without
- * the executor's bookkeeping, which costs as much as the kernel itself
- * over a thousand rows. Returns 0 when the rows are done; 1 when this call
- * does not apply or the kernel reported a possible fault, and the general
- * path must run (it re-runs the rows and finds the fault exactly). */
+/* The most common call of all, a row-wise expression over few rows: one
+ * pass, no aggregate, rows that fit one chunk (JIT) or one block
+ * (interpreter). Its kernel runs straight on the caller's columns and the
+ * program's literals, without the executor's bookkeeping, which costs as
+ * much as the kernel itself over a thousand rows. Returns 0 when the rows
+ * are done; 1 when this call does not apply or the kernel reported a
+ * possible fault, and the general path must run (it re-runs the rows and
+ * finds the fault exactly). */
 static int run_direct(const compiled *c, const uint64_t *consts, const void *const *cols,
                       size_t nrows, void *into, jc_result *out)
 {
-#ifdef JC_HAVE_JIT
     const jc_tree *t = &c->tree;
-    if (!c->code || t->npasses != 1 || !t->passes[0].is_final || t->naggs ||
-        nrows == 0 || nrows > JC_CHUNK_ROWS)
+    size_t most = c->code ? JC_CHUNK_ROWS : JC_BLOCK_ROWS;
+    if (t->npasses != 1 || !t->passes[0].is_final || t->naggs || nrows == 0 || nrows > most)
         return 1;
     jc_type type = (jc_type)t->nodes[t->root].type;
     void *result = into ? into : mem_alloc(nrows * type_size(type));
@@ -412,7 +412,17 @@ static int run_direct(const compiled *c, const uint64_t *consts, const void *con
         return 1; /* the general path reports it */
     void *outs[1] = {result};
     jc_block_io io = {cols, consts, outs};
-    if (jit_run(c->code, 0, &io, 0, nrows) != 0) {
+    uint64_t fault = 1;
+#ifdef JC_HAVE_JIT
+    if (c->code)
+        fault = jit_run(c->code, 0, &io, 0, nrows);
+#endif
+    interp_ws *ws;
+    if (!c->code && (ws = compiled_take_ws(c)) != NULL) {
+        fault = interp_block(t, 0, &io, 0, nrows, ws);
+        compiled_put_ws(c, ws);
+    }
+    if (fault) {
         if (!into)
             mem_free(result);
         return 1;
@@ -423,10 +433,6 @@ static int run_direct(const compiled *c, const uint64_t *consts, const void *con
     out->rows = nrows;
     out->values = into ? NULL : result;
     return 0;
-#else
-    (void)c, (void)consts, (void)cols, (void)nrows, (void)into, (void)out;
-    return 1;
-#endif
 }
 
 /* ---- the whole run ------------------------------------------------------ */
