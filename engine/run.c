@@ -257,6 +257,10 @@ static int map_outputs(const jc_tree *t, unsigned p, uint32_t *agg_of)
     return 0;
 }
 
+/* Cells (chunk x output) of an aggregate pass's bookkeeping kept on the
+ * stack: a run over a few thousand rows allocates none. */
+#define INLINE_CELLS 4
+
 static int run_aggregate_pass(run_ctx *r, unsigned p, jc_error *err)
 {
     const jc_tree *t = r->t;
@@ -264,11 +268,25 @@ static int run_aggregate_pass(run_ctx *r, unsigned p, jc_error *err)
     int rc = -1;
     pass_job job = {.r = r, .pass = p, .nout = nout, .buffers = 1,
                     .fn = aggregate_chunk};
-    uint32_t *agg_of = mem_calloc(nout ? nout : 1, sizeof *agg_of);
+    uint32_t agg_of_inline[INLINE_CELLS];
+    agg_acc accs_inline[INLINE_CELLS];
+    jc_error faults_inline[INLINE_CELLS], errors_inline[INLINE_CELLS];
     size_t cells = r->nchunks * nout;
-    job.accs = mem_calloc(cells ? cells : 1, sizeof(agg_acc));
-    job.chunk_faults = mem_calloc(cells ? cells : 1, sizeof(jc_error));
-    job.chunk_errors = mem_calloc(r->nchunks ? r->nchunks : 1, sizeof(jc_error));
+    int inline_cells = nout <= INLINE_CELLS && cells <= INLINE_CELLS &&
+                       r->nchunks <= INLINE_CELLS;
+    uint32_t *agg_of = agg_of_inline;
+    job.accs = accs_inline;
+    job.chunk_faults = faults_inline;
+    job.chunk_errors = errors_inline;
+    if (inline_cells) {
+        for (size_t ch = 0; ch < r->nchunks; ch++)
+            errors_inline[ch].code = JC_OK;
+    } else {
+        agg_of = mem_calloc(nout ? nout : 1, sizeof *agg_of);
+        job.accs = mem_calloc(cells ? cells : 1, sizeof(agg_acc));
+        job.chunk_faults = mem_calloc(cells ? cells : 1, sizeof(jc_error));
+        job.chunk_errors = mem_calloc(r->nchunks ? r->nchunks : 1, sizeof(jc_error));
+    }
     if (!agg_of || !job.accs || !job.chunk_faults || !job.chunk_errors) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an aggregate");
         goto done;
@@ -316,10 +334,12 @@ static int run_aggregate_pass(run_ctx *r, unsigned p, jc_error *err)
     }
     rc = 0;
 done:
-    mem_free(agg_of);
-    mem_free(job.accs);
-    mem_free(job.chunk_faults);
-    mem_free(job.chunk_errors);
+    if (!inline_cells) {
+        mem_free(agg_of);
+        mem_free(job.accs);
+        mem_free(job.chunk_faults);
+        mem_free(job.chunk_errors);
+    }
     return rc;
 }
 

@@ -2,6 +2,7 @@
  * passes, with nulls (interp_scalar). */
 #include "interp/interp.h"
 
+#include "interp/numeric.h"
 #include "interp/vm.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -13,6 +14,21 @@ int interp_scalar(const jc_tree *t, const uint64_t *scalars,
     if (t->nnodes == 0 || (t->npasses && t->passes[t->npasses - 1].is_final))
         return error_set(err, JC_INTERNAL, 0, -1,
                          "interp_scalar called on a row-wise expression");
+    /* The commonest scalar root is one slot read as it is: an aggregate
+     * alone (sum(x)) or a folded constant. No plan for it; a poisoned slot
+     * still goes the long way, which words its error. */
+    const jc_node *r = &t->nodes[t->root];
+    int64_t slot = r->op == OP_CONST ? (int64_t)r->slot : -1;
+    for (uint32_t k = 0; k < t->naggs && slot < 0; k++)
+        if (t->aggs[k] == t->root)
+            slot = (int64_t)t->nconsts + k;
+    if (slot >= 0 && (!states || states[slot].kind != SCALAR_FAULT)) {
+        *is_null = states && states[slot].kind == SCALAR_NULL;
+        out->bits = *is_null ? 0 : scalars[slot];
+        if (r->type == JC_F64 && !*is_null)
+            out->f = num_canon(out->f);
+        return 0;
+    }
     pass_plan plan;
     uint32_t root = t->root;
     int rc = plan_build(&plan, t, &root, 1);
