@@ -3,6 +3,7 @@
  * whatever the call sizes, agg_add pieces or kernel set. */
 #include <mpfr.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "interp/reduce.h"
 #include "testutil.h"
@@ -91,6 +92,15 @@ static void min_max_propagate_nan_and_order_zeros(void **state)
     assert_int_equal(num_bits(r.scalar.f), NUM_CANON_NAN_BITS);
     r = eval_both("max(a)", &c, 1, N);
     assert_int_equal(num_bits(r.scalar.f), NUM_CANON_NAN_BITS);
+    /* a NaN with a payload and a sign comes out canonical, whichever way
+     * the scalar root is read */
+    uint64_t odd = UINT64_C(0xFFF4000000000123);
+    memcpy(&a[2500], &odd, 8);
+    static const char *const reads[] = {"min(a)", "max(a)", "sum(a)", "avg(a)", "sum(a) * 1"};
+    for (size_t k = 0; k < sizeof reads / sizeof reads[0]; k++) {
+        r = eval_both(reads[k], &c, 1, N);
+        assert_int_equal(num_bits(r.scalar.f), NUM_CANON_NAN_BITS);
+    }
     a[2500] = -__builtin_inf();
     r = eval_both("min(a)", &c, 1, N);
     assert_bits(-__builtin_inf(), r.scalar.f);
