@@ -245,7 +245,7 @@ static int map_outputs(const jc_tree *t, unsigned p, uint32_t *agg_of)
         agg_of[j] = UINT32_MAX;
         for (uint32_t k = 0; k < t->naggs; k++) {
             const jc_node *a = &t->nodes[t->aggs[k]];
-            if (a->nargs == 1 && tree_kid(t, t->aggs[k], 0) == node &&
+            if (a->nargs == 1 && tree_agg_input(t, t->aggs[k]) == node &&
                 a->op != OP_COUNT) {
                 agg_of[j] = k;
                 break;

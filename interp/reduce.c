@@ -75,8 +75,54 @@ SUM_CLONES static void add_i64_sum(agg_acc *acc, const int64_t *v, size_t n)
     }
 }
 
+/* How many bytes are true (non-zero: a caller's bool column may hold any
+ * byte), eight to a word: each byte becomes 0 or 1 and the words are
+ * added, at most 255 of them, so no byte carries into the next; then the
+ * eight byte counts are added. The compiler makes the inner loop vector
+ * code; a plain byte loop it widens byte by byte to 64 bits. */
+SUM_CLONES static uint64_t bool_count(const uint8_t *v, size_t n)
+{
+    const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F), ones = UINT64_C(0x0101010101010101);
+    const uint64_t even = UINT64_C(0x00FF00FF00FF00FF);
+    uint64_t total = 0;
+    size_t i = 0;
+    while (n - i >= 8) {
+        size_t words = (n - i) / 8 < 255 ? (n - i) / 8 : 255;
+        const uint8_t *p = v + i;
+        uint64_t acc = 0;
+        for (size_t k = 0; k < words; k++) {
+            uint64_t w;
+            memcpy(&w, p + 8 * k, 8);
+            acc += ((((w & low7) + low7) | w) >> 7) & ones; /* top bit: byte != 0 */
+        }
+        i += 8 * words;
+        uint64_t pairs = (acc & even) + ((acc >> 8) & even); /* four 16-bit sums */
+        total += (pairs * UINT64_C(0x0001000100010001)) >> 48;
+    }
+    for (; i < n; i++)
+        total += v[i] != 0;
+    return total;
+}
+
+/* A bool argument counts as the i64 0 or 1 it widens to (tree_agg_input). */
+static void add_bools(agg_acc *acc, const uint8_t *v, size_t n)
+{
+    if (acc->op == OP_SUM || acc->op == OP_AVG) {
+        acc->isum += bool_count(v, n);
+        return;
+    }
+    int64_t b = acc->ibest;
+    for (size_t i = 0; i < n; i++)
+        b = acc->op == OP_MIN ? num_least_i64(b, v[i] != 0) : num_greatest_i64(b, v[i] != 0);
+    acc->ibest = b;
+}
+
 void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos)
 {
+    if (acc->type == JC_BOOL) {
+        add_bools(acc, values, n);
+        return;
+    }
     if (acc->type == JC_F64) {
         const double *v = values;
         if (acc->op == OP_SUM || acc->op == OP_AVG) {

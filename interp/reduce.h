@@ -12,7 +12,7 @@
  * run's total is the chunk totals added in chunk order (total = c0;
  * total += c1; ...). Zero rows give +0.0. AVG(f64) = that total / count.
  * i64 SUM is exact (__int128): it faults only when the exact total is out
- * of range. AVG(i64) is the exact sum / count rounded once to f64.
+ * of range. A bool argument (tree_agg_input) is summed as i64 0/1. AVG(i64) is the exact sum / count rounded once to f64.
  * MIN/MAX: any NaN gives NaN; -0.0 is below +0.0. Exact in any order.
  *
  * Use: one agg_acc per (aggregate, chunk), fed by agg_add in any pieces
@@ -41,7 +41,8 @@ typedef struct agg_acc {
     int64_t ibest;    /* i64 MIN/MAX so far */
 } agg_acc;
 
-/* op SUM AVG MIN MAX; arg_type JC_F64 or JC_I64. */
+/* op SUM AVG MIN MAX; arg_type JC_F64, JC_I64 or JC_BOOL (counted as
+ * i64 0/1). */
 void agg_begin(agg_acc *acc, jc_op op, jc_type arg_type);
 
 /* Adds n consecutive values (double or int64_t per the argument type), the

@@ -125,7 +125,7 @@ int tree_plan_passes(jc_tree *t, jc_error *err)
         const jc_node *a = &t->nodes[t->aggs[k]];
         if (a->nargs == 1) {
             jc_pass *p = &t->passes[a->agg_level - 1];
-            t->pass_outs[p->first_out + p->nout++] = tree_kid(t, t->aggs[k], 0);
+            t->pass_outs[p->first_out + p->nout++] = tree_agg_input(t, t->aggs[k]);
         }
     }
     t->npass_outs = at;

@@ -240,6 +240,16 @@ static inline uint32_t tree_kid(const jc_tree *t, uint32_t node, uint32_t k)
     return t->args[t->nodes[node].first_arg + k];
 }
 
+/* What an aggregate pass computes per row for aggregate node `agg` (with
+ * one argument): the argument, except that a bool widened to i64 for the
+ * aggregate (sum(a > b)) is computed as the bool itself, one byte a row
+ * instead of eight, and counted as 0/1 by the aggregate (interp/reduce.h). */
+static inline uint32_t tree_agg_input(const jc_tree *t, uint32_t agg)
+{
+    uint32_t arg = tree_kid(t, agg, 0);
+    return t->nodes[arg].op == OP_BOOL_TO_I64 ? tree_kid(t, arg, 0) : arg;
+}
+
 /* First index of node n's subtree (computed by walking leftmost kids). */
 uint32_t tree_subtree_first(const jc_tree *t, uint32_t n);
 

@@ -90,7 +90,7 @@ static int run_aggregates(run *x, unsigned p)
     jc_scalar_state *poison = calloc(nout, sizeof *poison);
     for (k = 0; k < nout; k++) {
         const jc_node *an = &t->nodes[t->aggs[agg[k]]];
-        jc_type at = (jc_type)t->nodes[tree_kid(t, t->aggs[agg[k]], 0)].type;
+        jc_type at = (jc_type)t->nodes[tree_agg_input(t, t->aggs[agg[k]])].type;
         outs[k] = malloc(step * 8);
         agg_begin(&total[k], (jc_op)an->op, at);
     }
@@ -117,7 +117,8 @@ static int run_aggregates(run *x, unsigned p)
                 size_t piece = x->o->add_rows ? x->o->add_rows : e - b;
                 for (size_t q = b; q < e; q += piece) {
                     size_t qe = q + piece < e ? q + piece : e;
-                    agg_add(&chunk[k], (const char *)outs[k] + (q - b) * 8, qe - q,
+                    size_t size = total[k].type == JC_BOOL ? 1 : 8;
+                    agg_add(&chunk[k], (const char *)outs[k] + (q - b) * size, qe - q,
                             q - c0);
                 }
             }

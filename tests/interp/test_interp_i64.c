@@ -191,6 +191,34 @@ static void bool_bytes_other_than_one_count_as_true(void **state)
     drv_result r = eval_both("sum(p) + int(q)", c, 2, 5);
     assert_int_equal(((int64_t *)r.values)[0], 4 + 1);
     drv_result_free(&r);
+
+    /* aggregates count bool bytes in words of eight, 255 words at a time:
+     * lengths around those edges, any byte values */
+    enum { N = 20000 };
+    static uint8_t big[N];
+    uint64_t x = 88172645463325252u;
+    for (size_t i = 0; i < N; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        big[i] = (uint8_t)(x % 3 ? x >> 24 : 0);
+    }
+    static const size_t lens[] = {1, 7, 8, 9, 2039, 2040, 2041, 2047, 4081, N};
+    for (size_t k = 0; k < NCASES(lens); k++) {
+        int64_t want = 0, lo = 1, hi = 0;
+        for (size_t i = 0; i < lens[k]; i++) {
+            want += big[i] != 0;
+            lo = big[i] ? lo : 0;
+            hi = big[i] ? 1 : hi;
+        }
+        jc_column b = col_bool("b", big, lens[k]);
+        r = eval_both("sum(b)", &b, 1, lens[k]);
+        assert_int_equal(r.scalar.i, want);
+        r = eval_both("min(b)", &b, 1, lens[k]);
+        assert_int_equal(r.scalar.i, lo);
+        r = eval_both("max(b)", &b, 1, lens[k]);
+        assert_int_equal(r.scalar.i, hi);
+        r = eval_both("sum(b or b)", &b, 1, lens[k]);
+        assert_int_equal(r.scalar.i, want);
+    }
 }
 
 static void mixed_i64_and_f64_compare_as_f64(void **state)
