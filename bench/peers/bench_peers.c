@@ -1,6 +1,8 @@
 /*
- * bench_peers.c — issue 8's peers side by side with the hand-written C loop:
- * TinyCC, muparser (bulk mode), libgccjit and LLVM ORC, each on E1–E7, the
+ * bench_peers.c — issue 8's peers side by side with the hand-written C loop
+ * and with jitcalc itself (timed again here, so that every engine of a row
+ * ran in one process on the same buffers): TinyCC, muparser (bulk mode),
+ * libgccjit and LLVM ORC, each on E1–E7, the
  * filter and the aggregate, over the same data as bench_engines (same
  * generator and seeds, values in (0,1)). For each: setup/compile latency
  * (cold, median) and ns per row (median), with the ratio to the C loop timed
@@ -32,25 +34,30 @@ typedef struct driver_expr {
 static char e7_c[512], e7_rpn[1024];
 
 static driver_expr exprs[] = {
-    {{"E1", PEER_COLUMN, "a + b", "a + b", "a b +"}, c_e1, NULL},
-    {{"E2", PEER_COLUMN, "a*b + c", "a*b + c", "a b * c +"}, c_e2, NULL},
-    {{"E3", PEER_COLUMN, "sqrt(a*a + b*b)", "sqrt(a*a + b*b)", "a a * b b * + sqrt"}, c_e3, NULL},
-    {{"E4", PEER_COLUMN, "(a - b) / (a + b + 1)", "(a - b) / (a + b + 1)", "a b - a b + 1 + /"},
+    {{"E1", PEER_COLUMN, "a + b", "a + b", "a b +", "a + b"}, c_e1, NULL},
+    {{"E2", PEER_COLUMN, "a*b + c", "a*b + c", "a b * c +", "a*b + c"}, c_e2, NULL},
+    {{"E3", PEER_COLUMN, "sqrt(a*a + b*b)", "sqrt(a*a + b*b)", "a a * b b * + sqrt",
+      "sqrt(a*a + b*b)"},
+     c_e3, NULL},
+    {{"E4", PEER_COLUMN, "(a - b) / (a + b + 1)", "(a - b) / (a + b + 1)", "a b - a b + 1 + /",
+      "(a - b) / (a + b + 1)"},
      c_e4, NULL},
     {{"E5", PEER_COLUMN, "a > b ? a - b : b - a", "a > b ? a - b : b - a",
-      "a b gt a b - b a - sel"},
+      "a b gt a b - b a - sel", "if(a > b, a - b, b - a)"},
      c_e5, NULL},
     {{"E6", PEER_COLUMN, "exp(-a) * sin(b) + log(c + 1)", "exp(-a) * sin(b) + ln(c + 1)",
-      "a neg exp b sin * c 1 + log +"},
+      "a neg exp b sin * c 1 + log +", "exp(-a) * sin(b) + ln(c + 1)"},
      c_e6, NULL},
-    {{"E7", PEER_COLUMN, e7_c, e7_c, e7_rpn}, c_e7, NULL},
-    {{"filter", PEER_COUNT, "a > 0.5 && b < 0.2", "a > 0.5 && b < 0.2", "a 0.5 gt b 0.2 lt and"},
+    {{"E7", PEER_COLUMN, e7_c, e7_c, e7_rpn, e7_c}, c_e7, NULL},
+    {{"filter", PEER_COUNT, "a > 0.5 && b < 0.2", "a > 0.5 && b < 0.2", "a 0.5 gt b 0.2 lt and",
+      "a > 0.5 and b < 0.2"},
      NULL, c_filter},
-    {{"sum", PEER_SUM, "a*b", "a*b", "a b *"}, NULL, c_sum},
+    {{"sum", PEER_SUM, "a*b", "a*b", "a b *", "a*b"}, NULL, c_sum},
 };
 #define NEXPRS (sizeof exprs / sizeof *exprs)
 
 static const peer_engine *const peers[] = {
+    &peer_jitcalc,
 #ifdef HAVE_TCC
     &peer_tcc,
 #endif
@@ -66,7 +73,7 @@ static const peer_engine *const peers[] = {
 };
 #define NPEERS (sizeof peers / sizeof *peers)
 
-static const char *const all_peers[] = {"tcc", "muparser", "gccjit", "llvm"};
+static const char *const all_peers[] = {"jitcalc-peers", "tcc", "muparser", "gccjit", "llvm"};
 
 double peer_run_col(peer_compiled *p, const double *a, const double *b, const double *c,
                     double *out, long n)

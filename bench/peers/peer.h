@@ -25,6 +25,8 @@ typedef struct peer_expr {
     /* RPN, space separated: a b c, numbers, + - * / neg sqrt exp sin log
      * gt lt and sel (cond x y sel = cond ? x : y). */
     const char *rpn;
+    const char *jitcalc; /* jitcalc's language (a condition for PEER_COUNT,
+                            the summand for PEER_SUM) */
 } peer_expr;
 
 /* The signatures of generated code: a column kernel, or a reduction (a
@@ -57,7 +59,8 @@ typedef struct peer_engine {
 } peer_engine;
 
 /* Each peer file defines its engine; the driver lists those that were found
- * by CMake (HAVE_TCC, HAVE_MUPARSER, HAVE_GCCJIT, HAVE_LLVM). */
-extern const peer_engine peer_tcc, peer_muparser, peer_gccjit, peer_llvm;
+ * by CMake (HAVE_TCC, HAVE_MUPARSER, HAVE_GCCJIT, HAVE_LLVM), and jitcalc
+ * itself first. */
+extern const peer_engine peer_jitcalc, peer_tcc, peer_muparser, peer_gccjit, peer_llvm;
 
 #endif

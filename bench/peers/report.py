@@ -15,7 +15,9 @@ import sys
 
 EXPRS = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "filter", "sum"]
 NAMES = {"jitcalc-none": "jitcalc interp", "jitcalc-sse2": "jitcalc sse2",
-         "jitcalc-avx2": "jitcalc avx2", "jitcalc-avx512": "jitcalc avx512"}
+         "jitcalc-avx2": "jitcalc avx2", "jitcalc-avx512": "jitcalc avx512",
+         # jitcalc again, inside bench_peers: same process and buffers as the peers
+         "jitcalc-peers": "jitcalc (peers' run)"}
 
 
 def load(path):
