@@ -132,10 +132,14 @@ def main():
           "set logscale y", "set ylabel 'ns per row (log)'", "set grid ytics",
           "set key outside right top vertical", "set datafile missing '?'",
           "set yrange [0.05:*]"]
+    # one colour per series (gnuplot's own cycle repeats after eight)
+    palette = ["#000000", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b", "#e6550d",
+               "#a63603", "#31a354", "#756bb1", "#fdae6b", "#fd8d3c", "#bdbdbd", "#636363"]
+    gp.append("colors = '" + " ".join(palette[:ncol]) + "'")
     for n in sizes:
         gp.append(f"set title '{n:,} rows, single thread unless marked (median; lower is better)'")
         gp.append(f"plot for [i=2:{ncol + 1}] '{os.path.join(out_dir, f'ns_per_row_{n}.dat')}' "
-                  "using i:xtic(1) title columnhead(i)")
+                  "using i:xtic(1) title columnhead(i) lc rgb word(colors, i - 1)")
     gp.append("unset multiplot")
     subprocess.run(["gnuplot"], input="\n".join(gp), text=True, check=True)
     print(f"chart: {os.path.join(out_dir, 'engines.png')}")
