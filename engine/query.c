@@ -82,17 +82,20 @@ static int bind_columns(const jc_program *p, const jc_column *cols, size_t ncols
                         size_t nrows, const void **ptrs, jc_error *err)
 {
     const jc_tree *t = &p->code->tree;
-    int in_order = 1;
-    for (uint32_t s = 0; s < t->ncolumns; s++) {
-        const char *name = p->column_names[s];
-        const jc_column *c;
-        if (in_order && s < ncols && cols[s].name && same_name(cols[s].name, name)) {
-            c = &cols[s];
-        } else {
-            in_order = 0;
-            c = find_column(cols, ncols, name);
-        }
-        if (!c || c->type != (jc_type)t->columns[s].type || c->length != nrows ||
+    const jc_colref *want = t->columns;
+    char *const *names = p->column_names;
+    uint32_t n = t->ncolumns, s = 0;
+    for (; s < n && s < ncols; s++) {
+        const jc_column *c = &cols[s];
+        if (!c->name || !same_name(c->name, names[s]))
+            break; /* out of order from here: search */
+        if (c->type != (jc_type)want[s].type || c->length != nrows || (nrows && !c->data))
+            return bind_error(p, s, c, nrows, err);
+        ptrs[s] = c->data;
+    }
+    for (; s < n; s++) {
+        const jc_column *c = find_column(cols, ncols, names[s]);
+        if (!c || c->type != (jc_type)want[s].type || c->length != nrows ||
             (nrows && !c->data))
             return bind_error(p, s, c, nrows, err);
         ptrs[s] = c->data;
