@@ -71,13 +71,13 @@ __attribute__((noinline, cold)) static int bind_error(const jc_program *p, uint3
 }
 
 /* Fills ptrs[slot] with the data of the caller's column for every slot,
- * by name: the
- * first column of that name. (Folding drops the columns it no longer
- * reads, so every slot is used.) Binding runs on every call; most callers
- * pass their columns in the program's slot order (the schema they compiled
- * with), and while they do, slot s is cols[s] after one compare. That is
- * still the first column of its name: the columns before it carry the
- * other slots' names, which differ from it. */
+ * by name: the first column of that name. (Folding drops the columns it no
+ * longer reads, so every slot is used.) Binding runs on every call; most
+ * callers pass their columns in the program's slot order (the order the
+ * expression first uses them, as a schema written from it usually is),
+ * and while they do, slot s is cols[s] after one compare. That is still
+ * the first column of its name: the columns before it carry the other
+ * slots' names, which differ from it. */
 static int bind_columns(const jc_program *p, const jc_column *cols, size_t ncols,
                         size_t nrows, const void **ptrs, jc_error *err)
 {
