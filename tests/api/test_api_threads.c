@@ -77,6 +77,72 @@ static void one_program_runs_on_four_threads_at_once(void **state)
     jc_engine_free(engine);
 }
 
+/* Small interpreter runs take a workspace from the program's pool and give
+ * it back on every call (atomic slots, engine/compile.c): eight threads
+ * doing so at once, with one large run now and then among them (its
+ * worker threads take workspaces too), all get the right rows. */
+typedef struct small_job {
+    const jc_program *program;
+    int rc;
+} small_job;
+
+enum { SMALL_ROWS = 300 };
+
+static void *run_small_job(void *arg)
+{
+    small_job *j = arg;
+    jc_column cols[] = {{"a", JC_F64, col_a, SMALL_ROWS}, {"b", JC_F64, col_b, SMALL_ROWS}};
+    jc_column all[] = {{"a", JC_F64, col_a, ROWS}, {"b", JC_F64, col_b, ROWS}};
+    double out[SMALL_ROWS];
+    jc_error err;
+    for (int i = 0; i < 3000 && j->rc == 0; i++) {
+        if (i % 500 == 0) {
+            jc_result r;
+            if ((j->rc = jc_run(j->program, all, 2, ROWS, &r, &err)) == 0) {
+                const double *v = r.values;
+                for (size_t k = 0; k < ROWS; k += 997)
+                    if (v[k] != col_a[k] * 2 - col_b[k])
+                        j->rc = -2;
+                jc_result_free(&r);
+            }
+            continue;
+        }
+        if ((j->rc = jc_run_into(j->program, cols, 2, SMALL_ROWS, out, &err)) != 0)
+            break;
+        for (size_t k = 0; k < SMALL_ROWS; k++)
+            if (out[k] != col_a[k] * 2 - col_b[k])
+                j->rc = -2;
+    }
+    return NULL;
+}
+
+static void interpreter_workspaces_are_shared_safely_between_threads(void **state)
+{
+    (void)state;
+    jc_options opts;
+    jc_options_init(&opts);
+    opts.jit = 0;
+    opts.threads = 2;
+    jc_error err;
+    jc_engine *engine = jc_engine_new(&opts, &err);
+    assert_non_null(engine);
+    jc_column schema[] = {{"a", JC_F64, NULL, 0}, {"b", JC_F64, NULL, 0}};
+    jc_program *p = jc_compile(engine, "a * 2 - b", JC_NUL_TERMINATED, schema, 2, &err);
+    assert_non_null(p);
+    small_job jobs[8];
+    pthread_t th[8];
+    for (int i = 0; i < 8; i++) {
+        jobs[i] = (small_job){p, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, run_small_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 8; i++)
+        pthread_join(th[i], NULL);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(jobs[i].rc, 0);
+    jc_program_free(p);
+    jc_engine_free(engine);
+}
+
 static void split_runs_give_the_same_bits(void **state)
 {
     (void)state;
@@ -114,6 +180,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_program_runs_on_four_threads_at_once),
         cmocka_unit_test(split_runs_give_the_same_bits),
+        cmocka_unit_test(interpreter_workspaces_are_shared_safely_between_threads),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(col_a);
