@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "interp/reduce.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -247,21 +248,6 @@ int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,
     return run_rows(p, cols, ncols, nrows, nsel ? indices : none, nsel, NULL, out, err);
 }
 
-/* How many of the n bool bytes (0 or 1) are 1: eight at a time, their sum
- * being the top byte of the word times 0x0101010101010101. */
-static size_t count_true(const uint8_t *v, size_t n)
-{
-    size_t count = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, v + i, 8);
-        count += (size_t)((w * 0x0101010101010101ull) >> 56);
-    }
-    for (; i < n; i++)
-        count += v[i];
-    return count;
-}
-
 /* The positions of the 1 bytes, in order, into out (room for their count
  * plus one: every row is written, and only a selected one kept). No branch
  * per row, which a selection of a few percent would mispredict; a word of
@@ -302,7 +288,7 @@ int jc_filter(const jc_program *p, const jc_column *cols, size_t ncols, size_t n
         return -1;
     size_t count = 0;
     if (r.is_column)
-        count = count_true(r.values, r.rows);
+        count = bool_count(r.values, r.rows);
     else if (!r.is_null && r.scalar.b)
         count = nrows;
     out->indices = mem_alloc((count + 1) * sizeof(size_t));

@@ -80,7 +80,7 @@ SUM_CLONES static void add_i64_sum(agg_acc *acc, const int64_t *v, size_t n)
  * added, at most 255 of them, so no byte carries into the next; then the
  * eight byte counts are added. The compiler makes the inner loop vector
  * code; a plain byte loop it widens byte by byte to 64 bits. */
-SUM_CLONES static uint64_t bool_count(const uint8_t *v, size_t n)
+SUM_CLONES uint64_t bool_count(const uint8_t *v, size_t n)
 {
     const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F), ones = UINT64_C(0x0101010101010101);
     const uint64_t even = UINT64_C(0x00FF00FF00FF00FF);

@@ -49,6 +49,10 @@ void agg_begin(agg_acc *acc, jc_op op, jc_type arg_type);
  * first at position pos (0-based) in the current chunk. */
 void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos);
 
+/* How many of the n bool bytes are true (non-zero), for aggregates of a
+ * bool and for jc_filter's count. */
+uint64_t bool_count(const uint8_t *v, size_t n);
+
 /* Adds a chunk's partial to a running total; chunks in chunk order. */
 void agg_merge(agg_acc *total, const agg_acc *chunk);
 

@@ -17,12 +17,20 @@ typedef struct jc_state {
     jc_program *program;
 } jc_state;
 
+/* The driver's three columns, by the names the expressions use. */
+static void columns(jc_column cols[3], const double *a, const double *b, const double *c, long n)
+{
+    const double *data[3] = {a, b, c};
+    for (int k = 0; k < 3; k++)
+        cols[k] = (jc_column){k == 0 ? "a" : k == 1 ? "b" : "c", JC_F64, data[k], (size_t)n};
+}
+
 static double run_column(peer_compiled *p, const double *a, const double *b, const double *c,
                          double *out, long n)
 {
     const jc_state *s = p->state;
-    jc_column cols[3] = {{"a", JC_F64, a, (size_t)n}, {"b", JC_F64, b, (size_t)n},
-                         {"c", JC_F64, c, (size_t)n}};
+    jc_column cols[3];
+    columns(cols, a, b, c, n);
     jc_error err;
     return jc_run_into(s->program, cols, 3, (size_t)n, out, &err) == 0 ? 0 : -1;
 }
@@ -32,8 +40,8 @@ static double run_scalar(peer_compiled *p, const double *a, const double *b, con
 {
     (void)out;
     const jc_state *s = p->state;
-    jc_column cols[3] = {{"a", JC_F64, a, (size_t)n}, {"b", JC_F64, b, (size_t)n},
-                         {"c", JC_F64, c, (size_t)n}};
+    jc_column cols[3];
+    columns(cols, a, b, c, n);
     jc_result r;
     jc_error err;
     if (jc_run(s->program, cols, 3, (size_t)n, &r, &err) != 0)
