@@ -108,6 +108,9 @@ static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
 #endif
     if (make_chain(c) != 0)
         goto oom;
+    const jc_tree *t = &c->tree;
+    if (t->npasses == 1 && t->passes[0].is_final && t->naggs == 0)
+        c->direct_rows = c->code ? JC_CHUNK_ROWS : JC_BLOCK_ROWS;
     c->bytes = sizeof *c + (size_t)c->tree.nnodes * sizeof(jc_node) +
                (size_t)c->tree.nargs * sizeof(uint32_t);
 #ifdef JC_HAVE_JIT

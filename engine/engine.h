@@ -52,6 +52,10 @@ typedef struct compiled {
     size_t bytes;        /* what the entry holds, for the cache's bound */
     const char **chain;  /* explain without JIT code: the interpreter's op names */
     size_t nchain;
+    /* Most rows the executor may run straight through the kernel
+     * (run.c, run_direct): a row-wise tree of one pass and no aggregate;
+     * 0 for any other tree. Decided once here, not on every run. */
+    size_t direct_rows;
     /* Interpreter workspaces kept between runs: making one prepares the
      * block program of every pass, which would otherwise be paid per run.
      * A slot is empty (NULL) or holds one; compiled_take_ws and

@@ -104,13 +104,14 @@ static int bind_columns(const jc_program *p, const jc_column *cols, size_t ncols
     return 0;
 }
 
-static int check_args(const jc_program *p, const jc_column *cols, size_t ncols,
-                      jc_result *out, jc_error *err)
+/* The arguments of a run into a result (n inputs at in). */
+static int check_args(const jc_program *p, const void *in, size_t n, jc_result *out,
+                      jc_error *err)
 {
     error_clear(err);
     if (out)
         memset(out, 0, sizeof *out);
-    if (!p || !out || (ncols && !cols))
+    if (!p || !out || (n && !in))
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL argument");
     return 0;
 }
@@ -220,20 +221,64 @@ int jc_run(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrow
     return run_all(p, cols, ncols, nrows, NULL, out, err);
 }
 
-int jc_run_into(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
-                void *into, jc_error *err)
+/* The arguments of a run into the caller's buffer (n inputs at in). */
+static int check_into(const jc_program *p, const void *in, size_t n, size_t nrows,
+                      const void *into, jc_error *err)
 {
     error_clear(err);
-    if (!p || (ncols && !cols))
+    if (!p || (n && !in))
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL argument");
     const jc_tree *t = &p->code->tree;
     if (!(t->nodes[t->root].flags & NODE_ROWWISE))
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
-                         "jc_run_into needs a column result; this expression gives a scalar");
+                         "a run into a buffer needs a column result; this expression gives a scalar");
     if (nrows && !into)
         return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "NULL output buffer");
+    return 0;
+}
+
+int jc_run_into(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
+                void *into, jc_error *err)
+{
+    if (check_into(p, cols, ncols, nrows, into, err) != 0)
+        return -1;
     jc_result r;
     return run_all(p, cols, ncols, nrows, into, &r, err);
+}
+
+/* The positional columns of jc_run_slots: one per slot, each with data
+ * unless there are no rows. */
+static int check_slots(const jc_program *p, const void *const *data, size_t ndata,
+                       size_t nrows, jc_error *err)
+{
+    uint32_t n = p->code->tree.ncolumns;
+    if (ndata != n)
+        return error_set(err, JC_INVALID_ARGUMENT, 0, -1,
+                         "the program reads %u columns, %zu were given", n, ndata);
+    for (uint32_t s = 0; s < n && nrows; s++)
+        if (!data[s])
+            return error_set(err, JC_INVALID_ARGUMENT, 0, -1, "column %u ('%s') has no data",
+                             s, p->column_names[s]);
+    return 0;
+}
+
+int jc_run_slots(const jc_program *p, const void *const *data, size_t ndata, size_t nrows,
+                 jc_result *out, jc_error *err)
+{
+    if (check_args(p, data, ndata, out, err) != 0 ||
+        check_slots(p, data, ndata, nrows, err) != 0)
+        return -1;
+    return run_compiled(p->engine, p->code, p->consts, data, nrows, NULL, out, err);
+}
+
+int jc_run_slots_into(const jc_program *p, const void *const *data, size_t ndata,
+                      size_t nrows, void *into, jc_error *err)
+{
+    if (check_into(p, data, ndata, nrows, into, err) != 0 ||
+        check_slots(p, data, ndata, nrows, err) != 0)
+        return -1;
+    jc_result r;
+    return run_compiled(p->engine, p->code, p->consts, data, nrows, into, &r, err);
 }
 
 int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,

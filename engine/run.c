@@ -422,10 +422,9 @@ done:
 static int run_direct(const compiled *c, const uint64_t *consts, const void *const *cols,
                       size_t nrows, void *into, jc_result *out)
 {
-    const jc_tree *t = &c->tree;
-    size_t most = c->code ? JC_CHUNK_ROWS : JC_BLOCK_ROWS;
-    if (t->npasses != 1 || !t->passes[0].is_final || t->naggs || nrows == 0 || nrows > most)
+    if (nrows - 1 >= c->direct_rows) /* no rows, too many, or not direct */
         return 1;
+    const jc_tree *t = &c->tree;
     jc_type type = (jc_type)t->nodes[t->root].type;
     void *result = into ? into : mem_alloc(nrows * type_size(type));
     if (!result)

@@ -158,6 +158,18 @@ int jc_run(const jc_program *program, const jc_column *columns, size_t ncols,
 int jc_run_into(const jc_program *program, const jc_column *columns,
                 size_t ncols, size_t nrows, void *out, jc_error *err);
 
+/* As jc_run and jc_run_into, with the columns by position instead of by
+ * name: data[i] points to the nrows values of the program's column i (see
+ * jc_program_column_name and jc_program_column_type; ndata must be
+ * jc_program_column_count). Nothing is looked up, so a caller that runs
+ * one program over batch after batch resolves its columns once and then
+ * pays the least per call. The types are the caller's promise: raw
+ * pointers carry none to check. */
+int jc_run_slots(const jc_program *program, const void *const *data, size_t ndata,
+                 size_t nrows, jc_result *out, jc_error *err);
+int jc_run_slots_into(const jc_program *program, const void *const *data, size_t ndata,
+                      size_t nrows, void *out, jc_error *err);
+
 /* Runs a program over the selected rows only (indices ascending, each
  * < nrows, as jc_filter returns them). Aggregates reduce the selected rows;
  * an error's row is the index into the caller's columns, not the selection. */

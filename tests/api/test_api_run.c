@@ -186,6 +186,91 @@ static void columns_are_bound_by_name_in_any_order(void **state)
     jc_program_free(p);
 }
 
+/* The positional calls: columns in the program's slot order (the names
+ * say which is which), the same results as by name on both the direct
+ * path (few rows) and the chunked one, errors with their rows. */
+static void columns_by_position_give_what_columns_by_name_give(void **state)
+{
+    (void)state;
+    enum { ROWS = 40000 }; /* more than one chunk */
+    double *a = malloc(ROWS * sizeof *a), *b = malloc(ROWS * sizeof *b);
+    int64_t *k = malloc(ROWS * sizeof *k);
+    double *by_name = malloc(ROWS * sizeof *by_name), *by_slot = malloc(ROWS * sizeof *by_slot);
+    assert_true(a && b && k && by_name && by_slot);
+    for (size_t i = 0; i < ROWS; i++) {
+        a[i] = (double)(i % 97) / 7.0 - 3.0;
+        b[i] = (double)(i % 13) - 6.5;
+        k[i] = (int64_t)(i % 5);
+    }
+    jc_column cols[] = {{"k", JC_I64, k, ROWS}, {"b", JC_F64, b, ROWS}, {"a", JC_F64, a, ROWS}};
+    jc_error err;
+    jc_program *p = jc_compile(engine, "if(a > b, a - b, b / k)", JC_NUL_TERMINATED, cols, 3, &err);
+    jc_program *s = jc_compile(engine, "sum(a * b)", JC_NUL_TERMINATED, cols, 3, &err);
+    assert_non_null(p);
+    assert_non_null(s);
+    const void *data[3];
+    assert_int_equal(jc_program_column_count(p), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const char *name = jc_program_column_name(p, i);
+        data[i] = name[0] == 'a' ? (const void *)a : name[0] == 'b' ? (const void *)b : k;
+    }
+    size_t sizes[] = {0, 1, 7, 8, 9, 1000, ROWS};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        size_t n = sizes[t];
+        for (size_t c = 0; c < 3; c++)
+            cols[c].length = n;
+        memset(by_slot, 0xAB, ROWS * sizeof *by_slot);
+        assert_int_equal(jc_run_into(p, cols, 3, n, by_name, &err), 0);
+        assert_int_equal(jc_run_slots_into(p, data, 3, n, by_slot, &err), 0);
+        assert_memory_equal(by_name, by_slot, n * sizeof *by_name);
+        jc_result r;
+        assert_int_equal(jc_run_slots(p, data, 3, n, &r, &err), 0);
+        assert_int_equal(r.rows, n);
+        if (n)
+            assert_memory_equal(r.values, by_name, n * sizeof *by_name);
+        jc_result_free(&r);
+    }
+    /* a scalar result */
+    jc_result want, got;
+    const void *sdata[2];
+    for (size_t i = 0; i < 2; i++)
+        sdata[i] = jc_program_column_name(s, i)[0] == 'a' ? a : b;
+    assert_int_equal(jc_run(s, cols, 3, ROWS, &want, &err), 0);
+    assert_int_equal(jc_run_slots(s, sdata, 2, ROWS, &got, &err), 0);
+    assert_false(got.is_column);
+    assert_memory_equal(&want.scalar.f64, &got.scalar.f64, sizeof(double));
+    assert_int_equal(jc_run_slots_into(s, sdata, 2, ROWS, by_slot, &err), -1);
+    assert_int_equal(err.code, JC_INVALID_ARGUMENT);
+    /* the wrong number of columns, a column without data, NULLs */
+    assert_int_equal(jc_run_slots_into(p, data, 2, ROWS, by_slot, &err), -1);
+    assert_int_equal(err.code, JC_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, "3 columns"));
+    const void *hole[3] = {data[0], NULL, data[2]};
+    assert_int_equal(jc_run_slots_into(p, hole, 3, ROWS, by_slot, &err), -1);
+    assert_int_equal(err.code, JC_INVALID_ARGUMENT);
+    assert_non_null(strstr(err.message, jc_program_column_name(p, 1)));
+    assert_int_equal(jc_run_slots_into(p, hole, 3, 0, by_slot, &err), 0);
+    assert_int_equal(jc_run_slots_into(p, NULL, 3, ROWS, by_slot, &err), -1);
+    assert_int_equal(jc_run_slots(NULL, data, 3, ROWS, &got, &err), -1);
+    assert_int_equal(err.code, JC_INVALID_ARGUMENT);
+    /* an error names the caller's row */
+    jc_program *q = jc_compile(engine, "k // (k - 3)", JC_NUL_TERMINATED, cols, 3, &err);
+    assert_non_null(q);
+    const void *kdata[1] = {k};
+    int64_t iout[8];
+    assert_int_equal(jc_run_slots_into(q, kdata, 1, 8, iout, &err), -1);
+    assert_int_equal(err.code, JC_DIVISION_BY_ZERO);
+    assert_int_equal(err.row, 3);
+    jc_program_free(q);
+    jc_program_free(p);
+    jc_program_free(s);
+    free(a);
+    free(b);
+    free(k);
+    free(by_name);
+    free(by_slot);
+}
+
 static void deep_nesting_and_long_text_are_limit_exceeded(void **state)
 {
     (void)state;
@@ -269,6 +354,7 @@ int main(void)
         cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),
         cmocka_unit_test(run_checks_lengths_and_types),
         cmocka_unit_test(columns_are_bound_by_name_in_any_order),
+        cmocka_unit_test(columns_by_position_give_what_columns_by_name_give),
         cmocka_unit_test(deep_nesting_and_long_text_are_limit_exceeded),
         cmocka_unit_test(long_chain_of_additions_evaluates),
         cmocka_unit_test(literals_share_one_cache_entry),
