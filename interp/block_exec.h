@@ -511,34 +511,90 @@ static uint64_t check_lanes(block_check *chk, const binstr *b, const uint8_t *ac
     return 0;
 }
 
+/* Points s at b's operands for rows [row, row + n) (scalars copied into
+ * sv) and returns the kernel form they make. */
+static inline unsigned operands(const binstr *b, const void **s, scalar_value *sv,
+                                void *const *bufs, const jc_block_io *io, size_t row,
+                                size_t out_row)
+{
+    unsigned form = b->canon ? FORM_CANON : 0;
+    for (unsigned k = 0; k < b->nsrc; k++) {
+        s[k] = ref_ptr(b->src[k], b->stype[k], bufs, io, row, out_row, &sv[k]);
+        if (REF_KIND(b->src[k]) == REF_SCALAR && k < 2)
+            form |= k ? FORM_Y_SCALAR : FORM_X_SCALAR;
+    }
+    return form;
+}
+
+/* Runs one BK_FILL, BK_STORE or BK_OP instruction into d; returns the
+ * fault bits (0: no lane faulted). */
+static inline uint64_t compute(const binstr *b, void *d, const void *const *s,
+                               const scalar_value *sv, const mathfn_set *math, size_t n,
+                               unsigned form)
+{
+    size_t size = type_size(b->type);
+    if (b->kind == BK_OP) {
+        int done;
+        uint64_t fault = run_op(b, d, s, math, n, form, &done);
+        if (b->canon && !done)
+            k_canon(d, n);
+        return fault;
+    }
+    if (REF_KIND(b->src[0]) == REF_SCALAR) {
+        if (size == 1)
+            memset(d, sv[0].u != 0, n);
+        else
+            k_fill8(d, sv[0].u, n);
+        if (b->canon)
+            k_canon(d, n);
+    } else if (b->canon) {
+        k_canon_copy(d, s[0], n);
+    } else if (size == 1) {
+        k_bool_copy(d, s[0], n);
+    } else {
+        memcpy(d, s[0], n * size);
+    }
+    return 0;
+}
+
+/* The common run: the unchecked list, stopping at the first fault (the
+ * block is then re-run checked). */
+static uint64_t exec_unchecked(const pass_plan *plan, void *const *bufs,
+                               const jc_block_io *io, const mathfn_set *math, size_t row,
+                               size_t n, size_t out_row)
+{
+    for (uint32_t i = 0; i < plan->nubi; i++) {
+        const binstr *b = &plan->ubi[i];
+        const void *s[4];
+        scalar_value sv[4], dummy;
+        unsigned form = operands(b, s, sv, bufs, io, row, out_row);
+        void *d = ref_ptr(b->dst, b->type, bufs, io, row, out_row, &dummy);
+        uint64_t fault = compute(b, d, s, sv, math, n, form);
+        if (fault)
+            return fault;
+    }
+    return 0;
+}
+
 uint64_t BLOCK_EXEC(const pass_plan *plan, void *const *bufs,
                     const jc_block_io *io, const mathfn_set *math, size_t row,
                     size_t n, size_t out_row, block_check *chk)
 {
-    uint64_t real = 0;      /* checked mode: faults on rows that count */
-    uint8_t *active = NULL; /* checked mode: the current mask */
-    if (chk) {
-        active = chk->masks;
-        memset(active, 1, n);
-    }
+    if (!chk)
+        return exec_unchecked(plan, bufs, io, math, row, n, out_row);
+    uint64_t real = 0;               /* faults on rows that count */
+    uint8_t *active = chk->masks;    /* the current mask */
+    memset(active, 1, n);
     for (uint32_t i = 0; i < plan->nbi; i++) {
         const binstr *b = &plan->bi[i];
-        /* masks, and values fused away (only a mask needs them), are for
-         * checked mode */
-        if (!chk && (b->kind == BK_PUSH || b->kind == BK_POP || b->fused))
-            continue;
         const void *s[4] = {0};
         scalar_value sv[4];
-        unsigned form = b->canon ? FORM_CANON : 0;
-        for (unsigned k = 0; k < b->nsrc; k++) {
-            s[k] = ref_ptr(b->src[k], b->stype[k], bufs, io, row, out_row, &sv[k]);
-            if (REF_KIND(b->src[k]) == REF_SCALAR && k < 2)
-                form |= k ? FORM_Y_SCALAR : FORM_X_SCALAR;
-            if (chk && chk->states && REF_KIND(b->src[k]) == REF_SCALAR &&
+        unsigned form = operands(b, s, sv, bufs, io, row, out_row);
+        for (unsigned k = 0; k < b->nsrc; k++)
+            if (chk->states && REF_KIND(b->src[k]) == REF_SCALAR &&
                 chk->states[REF_INDEX(b->src[k])].kind == SCALAR_FAULT)
                 real |= check_lanes(chk, b, active, NULL, n,
                                     FAULT_BIT(chk->states[REF_INDEX(b->src[k])].code));
-        }
         if (b->kind == BK_PUSH) {
             uint8_t *inner = active + JC_BLOCK_ROWS;
             const uint8_t *c = s[0];
@@ -558,36 +614,9 @@ uint64_t BLOCK_EXEC(const pass_plan *plan, void *const *bufs,
         }
         scalar_value dummy;
         void *d = ref_ptr(b->dst, b->type, bufs, io, row, out_row, &dummy);
-        size_t size = type_size(b->type);
-        switch (b->kind) {
-        case BK_FILL:
-        case BK_STORE:
-            if (REF_KIND(b->src[0]) == REF_SCALAR) {
-                if (size == 1)
-                    memset(d, sv[0].u != 0, n);
-                else
-                    k_fill8(d, sv[0].u, n);
-                if (b->canon)
-                    k_canon(d, n);
-            } else if (b->canon) {
-                k_canon_copy(d, s[0], n);
-            } else if (size == 1) {
-                k_bool_copy(d, s[0], n);
-            } else {
-                memcpy(d, s[0], n * size);
-            }
-            break;
-        default: {
-            int done;
-            uint64_t fault = run_op(b, d, s, math, n, form, &done);
-            if (fault && !chk) /* the block is re-run checked: stop here */
-                return fault;
-            if (fault)
-                real |= check_lanes(chk, b, active, s, n, fault);
-            if (b->canon && !done)
-                k_canon(d, n);
-        }
-        }
+        uint64_t fault = compute(b, d, s, sv, math, n, form);
+        if (fault)
+            real |= check_lanes(chk, b, active, s, n, fault);
     }
     return real;
 }

@@ -478,6 +478,19 @@ static int compile_output(builder *b, uint32_t out, uint32_t k, frame **frames,
     return release_ref(b, ref);
 }
 
+/* The unchecked list (plan.h): a copy, in order, of the instructions that
+ * compute something. */
+static int keep_unchecked(pass_plan *p)
+{
+    p->ubi = mem_alloc((p->nbi ? p->nbi : 1) * sizeof *p->ubi);
+    if (!p->ubi)
+        return -1;
+    for (uint32_t i = 0; i < p->nbi; i++)
+        if (p->bi[i].kind != BK_PUSH && p->bi[i].kind != BK_POP && !p->bi[i].fused)
+            p->ubi[p->nubi++] = p->bi[i];
+    return 0;
+}
+
 int plan_build(pass_plan *plan, const jc_tree *t, const uint32_t *outs,
                uint32_t nout)
 {
@@ -501,6 +514,7 @@ int plan_build(pass_plan *plan, const jc_tree *t, const uint32_t *outs,
             goto done;
     }
     plan->seg[nout] = plan->npi;
+    rc = keep_unchecked(plan);
 done:
     mem_free(frames);
     mem_free(b.refs);
@@ -528,5 +542,6 @@ void plan_free(pass_plan *plan)
     mem_free(plan->pi);
     mem_free(plan->seg);
     mem_free(plan->bi);
+    mem_free(plan->ubi);
     memset(plan, 0, sizeof *plan);
 }

@@ -114,6 +114,10 @@ typedef struct pass_plan {
     uint32_t depth; /* deepest precise value stack */
     binstr *bi;
     uint32_t nbi;
+    /* what the unchecked mode runs: bi without its mask instructions and
+     * the values fused away, so that the common run skips nothing */
+    binstr *ubi;
+    uint32_t nubi;
     uint32_t nbufs; /* scratch buffers the block list needs */
     uint32_t nmasks; /* deepest if/and/or nesting + 1 (checked mode) */
 } pass_plan;
