@@ -130,6 +130,7 @@ struct pass_job {
     atomic_int failed;        /* out of memory in a worker */
     /* aggregate pass */
     const uint32_t *agg_of;   /* output j -> aggregate index */
+    int32_t counted;          /* the output the JIT kernel counts, or -1 */
     agg_acc *accs;            /* [chunk][j] */
     jc_error *chunk_faults;   /* [chunk][j]: code JC_OK or the first fault */
     /* final pass */
@@ -215,9 +216,15 @@ static void aggregate_chunk(pass_job *job, worker *w, size_t chunk)
         w->outs[j] = w->bufs[j];
     }
     jc_block_io io = {r->cols, r->scalars, w->outs};
+    int32_t counted = job->counted;
     for (size_t bb = cb; bb < ce; bb += JC_BLOCK_ROWS) {
         size_t be = bb + JC_BLOCK_ROWS < ce ? bb + JC_BLOCK_ROWS : ce;
+        uint64_t count = 0; /* the counted output's true rows */
+        if (counted >= 0)
+            w->outs[counted] = &count;
         uint64_t fault = r->poisoned ? 1 : fast_path(r, w, job->pass, &io, bb, be);
+        if (counted >= 0)
+            w->outs[counted] = w->bufs[counted]; /* the precise path's rows */
         if (fault) {
             /* Output by output, so each aggregate faults on its own. */
             if (interp_precise_each(t, job->pass, &io, r->states, bb, be, w->errs) < 0) {
@@ -230,6 +237,8 @@ static void aggregate_chunk(pass_job *job, worker *w, size_t chunk)
                 continue; /* this aggregate already faulted in the chunk */
             if (fault && w->errs[j].code != JC_OK)
                 faults[j] = w->errs[j];
+            else if ((int32_t)j == counted && !fault)
+                agg_add_count(&accs[j], count);
             else
                 agg_add(&accs[j], w->bufs[j], be - bb, bb - cb);
         }
@@ -241,16 +250,7 @@ static int map_outputs(const jc_tree *t, unsigned p, uint32_t *agg_of)
 {
     const jc_pass *pass = &t->passes[p];
     for (uint32_t j = 0; j < pass->nout; j++) {
-        uint32_t node = t->pass_outs[pass->first_out + j];
-        agg_of[j] = UINT32_MAX;
-        for (uint32_t k = 0; k < t->naggs; k++) {
-            const jc_node *a = &t->nodes[t->aggs[k]];
-            if (a->nargs == 1 && tree_agg_input(t, t->aggs[k]) == node &&
-                a->op != OP_COUNT) {
-                agg_of[j] = k;
-                break;
-            }
-        }
+        agg_of[j] = tree_output_agg(t, t->pass_outs[pass->first_out + j]);
         if (agg_of[j] == UINT32_MAX)
             return -1;
     }
@@ -296,6 +296,12 @@ static int run_aggregate_pass(run_ctx *r, unsigned p, jc_error *err)
         goto done;
     }
     job.agg_of = agg_of;
+    job.counted = -1;
+#ifdef JC_HAVE_JIT
+    for (uint32_t j = 0; r->c->code && j < nout; j++)
+        if (jit_output_counted(r->c->code, p, j))
+            job.counted = (int32_t)j;
+#endif
     if (r->nchunks && run_chunks(&job) != 0) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an aggregate");
         goto done;

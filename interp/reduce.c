@@ -117,6 +117,8 @@ static void add_bools(agg_acc *acc, const uint8_t *v, size_t n)
     acc->ibest = b;
 }
 
+void agg_add_count(agg_acc *acc, uint64_t n) { acc->isum += n; }
+
 void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos)
 {
     if (acc->type == JC_BOOL) {

@@ -49,6 +49,9 @@ void agg_begin(agg_acc *acc, jc_op op, jc_type arg_type);
  * first at position pos (0-based) in the current chunk. */
 void agg_add(agg_acc *acc, const void *values, size_t n, size_t pos);
 
+/* Adds n true rows of a bool argument of SUM or AVG counted elsewhere (by
+ * a kernel that counts them, jit_output_counted). */
+void agg_add_count(agg_acc *acc, uint64_t n);
 /* How many of the n bool bytes are true (non-zero), for aggregates of a
  * bool and for jc_filter's count. */
 uint64_t bool_count(const uint8_t *v, size_t n);

@@ -47,9 +47,15 @@ typedef struct jit_pass {
     uint8_t preg_kind[JC_PTR_REGS];
     uint8_t preg_esize[JC_PTR_REGS]; /* element bytes (8 or 1) */
     uint32_t preg_index[JC_PTR_REGS];
-    /* outputs: element sizes (8, or 1 for bool) */
+    /* outputs: element sizes (8, or 1 for bool; 0 for the counted one) */
     uint32_t nout;
     uint8_t *out_size;
+    /* The output whose true rows the kernel counts itself (a bool that an
+     * aggregate only counts, tree_output_counted), or -1. Its count is a
+     * vector at the bottom of the value stack through the loop, stored to
+     * the context at acc_off after it: one 8-byte count per lane. */
+    int32_t counted;
+    uint32_t acc_off;
     /* columns this pass reads (for the padded tail copy) */
     uint32_t ncols_used;
     uint32_t *cols_used;

@@ -206,9 +206,16 @@ static jit_code *code_new(const jc_tree *t, size_t max_items)
         b += round8(nc * sizeof(uint32_t));
         ps->out_size = (uint8_t *)b;
         b += round8(nout);
-        for (uint32_t k = 0; k < nout; k++)
-            ps->out_size[k] =
-                t->nodes[t->pass_outs[t->passes[p].first_out + k]].type == JC_BOOL ? 1 : 8;
+        ps->counted = -1;
+        for (uint32_t k = 0; k < nout; k++) {
+            uint32_t node = t->pass_outs[t->passes[p].first_out + k];
+            ps->out_size[k] = t->nodes[node].type == JC_BOOL ? 1 : 8;
+            /* one counted output a pass: its accumulator takes a register */
+            if (ps->counted < 0 && !t->passes[p].is_final && tree_output_counted(t, node)) {
+                ps->counted = (int32_t)k;
+                ps->out_size[k] = 0;
+            }
+        }
     }
     return c;
 }

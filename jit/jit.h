@@ -59,6 +59,12 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
 uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
                  size_t begin, size_t end);
 
+/* Is output `out` of pass `pass` counted by the kernel (a bool whose
+ * aggregate only counts its true rows, tree_output_counted)? Then
+ * io->outs[out] of jit_run is a uint64_t to which it adds the count of
+ * true rows in [begin, end), and no row is written. */
+int jit_output_counted(const jit_code *code, unsigned pass, uint32_t out);
+
 /* Code memory really held, padding included (cache accounting). */
 size_t jit_code_bytes(const jit_code *code);
 /* The chain for explain: stencil names in code order, passes separated by

@@ -40,9 +40,10 @@ static const char *node_name(uint8_t op)
 size_t lower_max_items(const jc_tree *t)
 {
     /* per node one stencil plus at most a SPILL and two FILLs; per output a
-     * store; per pass its pin loads; ENTRY, TAIL, EXIT */
+     * store; per pass its pin loads, a count's ZERO_64 and ACCST; ENTRY,
+     * TAIL, EXIT */
     return (size_t)t->nnodes * 4 + (size_t)t->npass_outs +
-           (size_t)t->npasses * JC_PIN_REGS + 8;
+           (size_t)t->npasses * (JC_PIN_REGS + 2) + 8;
 }
 
 static uint32_t subtree_first(const jc_tree *t, uint32_t n)
@@ -475,6 +476,17 @@ static int pin_fused(const jc_tree *t, uint32_t op)
     }
 }
 
+/* Is order[j], a scalar, read by the next operator as a broadcast memory
+ * operand (a > 0.5: GTS_F64) that has no form reading a pin? One
+ * instruction, where a pin would take a move and the operator. */
+static int scalar_as_operand(const lowering *L, const uint32_t *order, size_t j, size_t cnt)
+{
+    int form;
+    uint32_t hole;
+    return is_right_of_next(L->t, order, j, cnt) && pin_fused(L->t, order[j + 1]) < 0 &&
+           fusion(L, order[j + 1], order[j], &form, &hole) >= 0;
+}
+
 /* Chooses the leaves of pass p to keep in pin registers, at most npins:
  * columns read at least twice (most reads first: each pin saves a load
  * per read but one), then scalars, those that are the right operand of an
@@ -513,6 +525,8 @@ static void choose_pins(lowering *L, const jc_stencil_set *set, const uint32_t *
             key = ncols + nd->slot;
         else
             continue;
+        if (nd->op == OP_CONST && scalar_as_operand(L, order, j, cnt))
+            continue; /* no use for a pin */
         if (keys[key] == 0)
             listed[nlisted++] = key;
         if ((keys[key] & 0xFFFF) < 0xFFFF)
@@ -563,7 +577,10 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     pass->col_off = (uint32_t)JC_CTX_HEADER;
     pass->out_off = pass->col_off + 8 * t->ncolumns;
     pass->scalar_off = pass->out_off + 8 * ps->nout;
-    uint32_t spill_off = (pass->scalar_off + 8 * nscalars + 63) & ~63u;
+    /* a counted output's lanes, then spill slots, 64-byte aligned */
+    pass->acc_off = (pass->scalar_off + 8 * nscalars + 63) & ~63u;
+    int counting = pass->counted >= 0;
+    uint32_t spill_off = pass->acc_off + (counting ? JC_VEC_BYTES_MAX : 0);
     pass->nout = ps->nout;
     pass->ncols_used = 0;
     pass->nslots = 0;
@@ -571,8 +588,11 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     memset(pass->preg_kind, 0, sizeof pass->preg_kind);
     lowering L = {t, st, pass, marks, keys, p + 1, 0, 0, {{0, 0}}};
 
-    /* Pointer registers: outputs first, then columns by first use. */
+    /* Pointer registers: outputs first (not a counted one: it is no
+     * memory), then columns by first use. */
     for (uint32_t k = 0; k < ps->nout && L.nreg < JC_PTR_REGS; k++) {
+        if ((int32_t)k == pass->counted)
+            continue;
         pass->preg_kind[L.nreg] = PREG_OUTPUT;
         pass->preg_esize[L.nreg] = pass->out_size[k];
         pass->preg_index[L.nreg++] = k;
@@ -634,6 +654,10 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         use_slot(&L, PREG_SCALAR, L.pins[r].index, hole);
         put(&e, JC_ST_PINS_64 + (int)r, hole);
     }
+    /* a count's accumulator: zero, then at the bottom of the stack for the
+     * whole loop (every output's values are computed above it) */
+    if (counting && apply(&e, JC_ST_ZERO_64, 'P', 0) < 0)
+        goto malformed;
     *loop = e.n;
     /* columns once per iteration, at its head */
     for (unsigned r = 0; r < L.npins; r++) {
@@ -658,6 +682,8 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             int pin = pin_of(&L, n);
             int right = is_right_of_next(t, order, j, cnt) &&
                         !(deferred && deferred[order[j + 1]] == mark);
+            if (pin >= 0 && right && nd->op == OP_CONST && scalar_as_operand(&L, order, j, cnt))
+                pin = -1; /* pinned for its other uses; here an operand */
             if (pin >= 0) {
                 /* the next operator takes it from its register, or a push */
                 id = right ? pin_fused(t, order[j + 1]) : -1;
@@ -704,21 +730,31 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 break; /* this output is computed */
             }
         }
+        if (e.k + e.base != 1u + (unsigned)counting)
+            goto malformed;
+        if ((int32_t)k == pass->counted) {
+            /* the output's value sits right above the accumulator */
+            if (apply(&e, JC_ST_COUNT, 'B', 0) < 0)
+                goto malformed;
+            continue;
+        }
         int preg = preg_of(&L, PREG_OUTPUT, k);
         uint32_t hole = pass->out_off + 8 * k;
         if (preg < 0)
             use_slot(&L, PREG_OUTPUT, k, hole);
-        if (e.k + e.base != 1 ||
-            apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0) {
-            rc = error_set(err, JC_INTERNAL, 0, -1, "malformed pass %u", p);
-            goto done;
-        }
+        if (apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0)
+            goto malformed;
     }
     put(&e, JC_ST_TAIL, 0);
+    if (counting && apply(&e, JC_ST_ACCST, 'O', pass->acc_off) < 0)
+        goto malformed;
     put(&e, JC_ST_EXIT, 0);
     *nitems = e.n;
     pass->ctx_size = spill_off + e.max_spill * JC_VEC_BYTES_MAX;
     rc = 0;
+    goto done;
+malformed:
+    rc = error_set(err, JC_INTERNAL, 0, -1, "malformed pass %u", p);
 done:
     for (unsigned r = 0; r < L.npins; r++)
         keys[pin_key(&L, &L.pins[r])] = 0;

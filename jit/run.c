@@ -81,6 +81,22 @@ ALWAYS_INLINE uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c,
     return m;
 }
 
+/* A counted output (jit_pass.counted) after a call: adds the counts of
+ * accumulator lanes [lo, hi), the lanes of rows no other call counts, to
+ * the output's counter. Lane k of a call's accumulator counts the rows at
+ * k, k + L, k + 2L... from the row the call started at. */
+ALWAYS_INLINE void harvest(const jit_pass *ps, const jc_ctx *c, const jc_block_io *io,
+                           size_t lo, size_t hi)
+{
+    if (ps->counted < 0)
+        return;
+    const uint64_t *lane = (const uint64_t *)((const char *)c + ps->acc_off);
+    uint64_t n = 0;
+    for (size_t k = lo; k < hi; k++)
+        n += lane[k];
+    *(uint64_t *)io->outs[ps->counted] += n;
+}
+
 /* Out of line: its scratch would otherwise make every call's frame large. */
 __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const jit_pass *ps,
                                                    jc_ctx *c, const jc_block_io *io, size_t begin,
@@ -131,6 +147,7 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
     fill(c, &a, ps, cols, outs, io->scalars, t0, t0 + L);
     c->fault = 0;
     uint64_t m = call(code, ps, c, &a, L) & ((1ull << r) - 1);
+    harvest(ps, c, io, 0, r);
     for (uint32_t k = 0; k < ps->nout; k++)
         memcpy((char *)io->outs[k] + (t0 - begin) * ps->out_size[k],
                ob + (size_t)k * JC_VEC_BYTES_MAX, r * ps->out_size[k]);
@@ -146,6 +163,8 @@ static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *
                    size_t end)
 {
     for (uint32_t k = 0; k < ps->nout; k++) {
+        if ((int32_t)k == ps->counted)
+            continue; /* a counter, not rows */
         uintptr_t o0 = (uintptr_t)io->outs[k];
         uintptr_t o1 = o0 + (end - begin) * ps->out_size[k];
         for (uint32_t u = 0; u < ps->ncols_used; u++) {
@@ -186,6 +205,11 @@ static size_t align_shift(const jit_code *code, const jit_pass *ps, const jc_blo
     return votes[best] >= votes[0] + 2 ? best : 0;
 }
 
+int jit_output_counted(const jit_code *code, unsigned pass, uint32_t out)
+{
+    return pass < code->npasses && code->passes[pass].counted == (int32_t)out;
+}
+
 uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
                  size_t end)
 {
@@ -211,7 +235,9 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
         /* whole vectors only (most blocks): one call, nothing else */
         call_args a;
         fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
-        return call(code, ps, c, &a, n);
+        mask = call(code, ps, c, &a, n);
+        harvest(ps, c, io, 0, L);
+        return mask;
     }
     int overlap = -1; /* may rows be computed twice? -1: not asked yet */
     call_args a;
@@ -224,6 +250,7 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
         if (h) {
             fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, begin + L);
             mask |= call(code, ps, c, &a, L);
+            harvest(ps, c, io, 0, h); /* the loop counts from begin + h */
             m0 = begin + h;
         }
     }
@@ -231,12 +258,14 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
     if (nfull) {
         fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, m0 + nfull);
         mask |= call(code, ps, c, &a, nfull);
+        harvest(ps, c, io, 0, L);
     }
     size_t rest = end - m0 - nfull;
     if (rest && n >= L && (overlap >= 0 ? overlap : !aliased(code, ps, io, begin, end))) {
         /* the last vector again, ending at end: no scratch copies */
         fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
         mask |= call(code, ps, c, &a, L);
+        harvest(ps, c, io, L - rest, L); /* the rows before were counted */
     } else if (rest) {
         mask |= run_tail(code, ps, c, io, begin, m0 + nfull, rest);
     }

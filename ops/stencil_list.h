@@ -24,6 +24,10 @@
  * LOADPk/STOREPk from pointer register k. Fused stencils (ADDS_F64,
  * ADDP1_F64, LTS_I64...) are a binary operator whose right operand is read
  * from memory instead of the stack: one instruction where there were two.
+ * ZERO_64, COUNT and ACCST keep a count in the kernel (jit/lower.c): the
+ * accumulator sits at the bottom of the stack for the whole loop, COUNT
+ * subtracts a bool vector's all-ones lanes from it (+1 per true lane), and
+ * ACCST stores its lanes to the context slot HOLE_A after the loop.
  * PIN*_64 load a value into a pin register (a column once per iteration,
  * a scalar once per run); LOADR_64 pushes a pin, ADDR_F64... take their
  * right operand from one.
@@ -34,6 +38,9 @@
 #define JC_STENCILS(X)                                                       \
     /* loop plumbing */                                                      \
     X(ENTRY, S) X(TAIL, S) X(EXIT, S) X(SPILL, S) X(FILL, S)                 \
+    /* a count kept in the kernel: a zero accumulator pushed before the   \
+     * loop, true lanes added to it, its lanes stored after the loop */    \
+    X(ZERO_64, P) X(COUNT, B) X(ACCST, O)                                    \
     /* leaves */                                                             \
     X(LOADC_64, P) X(LOADP0_64, P) X(LOADP1_64, P) X(LOADP2_64, P)           \
     X(LOADP3_64, P)                                                          \

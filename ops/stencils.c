@@ -252,6 +252,14 @@ STENCIL(FILL)
     return jc_cont(c, i, p0, p1, p2, p3, n, v0, v1, v2, v3, v4, v5, vf);
 }
 
+/* ---- a count kept in the kernel (jit/lower.c) --------------------------- */
+/* Bools are lanes of all ones (-1): subtracting one adds 1 to a lane's
+ * count. Unsigned: a count never wraps, but signed vector overflow would
+ * be undefined all the same. */
+DEF_PUSH(ZERO_64, (V)splatu(0))
+DEF_BIN(COUNT, (V)((VU)a - (VU)b))
+DEF_POP(ACCST, *(VA *)((char *)c + HOLE_A) = x)
+
 /* ---- leaves ------------------------------------------------------------- */
 #define COL(p) ((const VUNAL *)((p) + i * 8))
 DEF_PUSH(LOADC_64, *COL(CTX_AT(char *, HOLE_A)))

@@ -91,6 +91,25 @@ uint32_t tree_subtree_first(const jc_tree *t, uint32_t n)
     return n;
 }
 
+uint32_t tree_output_agg(const jc_tree *t, uint32_t out)
+{
+    for (uint32_t k = 0; k < t->naggs; k++) {
+        const jc_node *a = &t->nodes[t->aggs[k]];
+        if (a->nargs == 1 && a->op != OP_COUNT && tree_agg_input(t, t->aggs[k]) == out)
+            return k;
+    }
+    return UINT32_MAX;
+}
+
+int tree_output_counted(const jc_tree *t, uint32_t out)
+{
+    uint32_t k = tree_output_agg(t, out);
+    if (k == UINT32_MAX || t->nodes[out].type != JC_BOOL)
+        return 0;
+    uint8_t op = t->nodes[t->aggs[k]].op;
+    return op == OP_SUM || op == OP_AVG;
+}
+
 /* Copies count elements of size bytes; NULL source stays NULL. */
 static int dup_array(void **dst, const void *src, size_t count, size_t size)
 {

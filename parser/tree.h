@@ -250,6 +250,15 @@ static inline uint32_t tree_agg_input(const jc_tree *t, uint32_t agg)
     return t->nodes[arg].op == OP_BOOL_TO_I64 ? tree_kid(t, arg, 0) : arg;
 }
 
+/* The aggregate (an index into t->aggs) that reduces node `out`, an output
+ * of an aggregate pass: the first whose tree_agg_input it is (count() has
+ * no input); UINT32_MAX if none. */
+uint32_t tree_output_agg(const jc_tree *t, uint32_t out);
+
+/* Does the aggregate of output `out` only count its true rows (sum or avg
+ * of a bool)? Then a kernel may count them instead of storing them. */
+int tree_output_counted(const jc_tree *t, uint32_t out);
+
 /* First index of node n's subtree (computed by walking leftmost kids). */
 uint32_t tree_subtree_first(const jc_tree *t, uint32_t n);
 

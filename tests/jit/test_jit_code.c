@@ -141,6 +141,9 @@ static void test_reused_columns_and_scalars_are_pinned(void **state)
     /* a scalar right operand is read from its pin */
     assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "ADDR_F64"));
     assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "PINS_64"));
+    /* a scalar compared with is a broadcast operand, not a pin and a move */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "GTS_F64"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "PIN"));
     /* an if on a comparison of f64 is one select stencil */
     assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "SELGT_F64"));
     assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "GT_F64"));
@@ -229,6 +232,114 @@ static void test_aligned_and_overlapping_runs_match_interpreter(void **state)
             check_layout("a * b + a", counts[j], offsets[i], 1);
             check_layout("(a - 1) * (a + 1)", counts[j], offsets[i], 1);
         }
+}
+
+/* Runs the aggregate pass of `text` (columns a, b) on every ISA over rows
+ * [begin, rows) of columns that start `offset` bytes past a 64-byte
+ * boundary: the counted output must count every true row once (the runs
+ * that align their loop or end with an overlapping vector compute some
+ * rows twice), and every other output must be the interpreter's bytes. */
+static void check_count(const char *text, size_t rows, size_t offset)
+{
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    jc_tree t;
+    build(&t, text);
+    assert_true(t.npasses >= 1 && !t.passes[0].is_final);
+    uint32_t nout = t.passes[0].nout;
+    assert_true(nout <= 4);
+    size_t bytes = (rows * 8 + 128 + 63) / 64 * 64;
+    char *ba = aligned_alloc(64, bytes), *bb = aligned_alloc(64, bytes);
+    double *a = (double *)(ba + offset), *b = (double *)(bb + offset);
+    for (size_t i = 0; i < rows; i++) {
+        a[i] = (double)(i % 97) * 0.25 - 7.0;
+        b[i] = (i % 31 == 0) ? __builtin_nan("") : (double)(i % 89) * 0.5 - 11.0;
+    }
+    uint64_t *sc = calloc(t.nconsts + t.naggs + 1, 8);
+    for (uint32_t i = 0; i < t.nconsts; i++)
+        sc[i] = t.consts[i].value.bits;
+    const void *cols[2] = {a, b};
+    void *want[4], *got[4];
+    for (uint32_t k = 0; k < nout; k++) {
+        want[k] = calloc(rows + 1, 8);
+        got[k] = calloc(rows + 1, 8);
+    }
+    interp_ws *ws = interp_ws_new(&t);
+    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512, JIT_ISA_NEON};
+    for (size_t begin = 0; begin < 3 && begin < rows; begin += 2) {
+        jc_block_io io0 = {cols, sc, want};
+        assert_int_equal(interp_block(&t, 0, &io0, begin, rows, ws), 0);
+        for (size_t i = 0; i < sizeof isas / sizeof *isas; i++) {
+            if (!jit_isa_supported(isas[i]))
+                continue;
+            jit_code *code = jit_compile(pool, &t, isas[i], &err);
+            assert_non_null(code);
+            int counted = -1;
+            for (uint32_t k = 0; k < nout; k++)
+                if (jit_output_counted(code, 0, k))
+                    counted = (int)k;
+            assert_true(counted >= 0);
+            uint64_t count = 12345; /* added to, not overwritten */
+            void *outs[4];
+            for (uint32_t k = 0; k < nout; k++)
+                outs[k] = (int)k == counted ? (void *)&count : got[k];
+            jc_block_io io = {cols, sc, outs};
+            assert_int_equal(jit_run(code, 0, &io, begin, rows), 0);
+            uint64_t trues = 0;
+            for (size_t r = 0; r < rows - begin; r++)
+                trues += ((const uint8_t *)want[counted])[r] != 0;
+            if (count - 12345 != trues)
+                fail_msg("%s on %s, rows %zu..%zu at +%zu: counted %llu, want %llu", text,
+                         jit_isa_name(isas[i]), begin, rows, offset,
+                         (unsigned long long)(count - 12345), (unsigned long long)trues);
+            for (uint32_t k = 0; k < nout; k++) {
+                size_t size = t.nodes[t.pass_outs[t.passes[0].first_out + k]].type == JC_BOOL
+                                  ? 1 : 8;
+                if ((int)k != counted && memcmp(got[k], want[k], (rows - begin) * size))
+                    fail_msg("%s on %s: output %u differs", text, jit_isa_name(isas[i]), k);
+            }
+            jit_code_free(code);
+        }
+    }
+    interp_ws_free(ws);
+    for (uint32_t k = 0; k < nout; k++) {
+        free(want[k]);
+        free(got[k]);
+    }
+    free(ba);
+    free(bb);
+    free(sc);
+    tree_free(&t);
+    jit_pool_free(pool);
+}
+
+static void test_kernels_count_every_true_row_once(void **state)
+{
+    (void)state;
+    if (jit_isa_best() == JIT_ISA_NONE)
+        skip();
+    static const size_t offsets[] = {0, 8, 40};
+    static const size_t counts[] = {1, 7, 9, 1001, 5003, 20011};
+    for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++)
+        for (size_t j = 0; j < sizeof counts / sizeof *counts; j++) {
+            check_count("sum(a > 0.5 and b < 0.2)", counts[j], offsets[i]);
+            check_count("avg(b > a)", counts[j], offsets[i]);
+            /* beside stored outputs, and above a stack deep enough to spill */
+            check_count("sum(a) + sum(isnan(b)) + max(b)", counts[j], offsets[i]);
+            check_count("sum(a + (b + (a + (b + (a + (b + (a + (b + 1))))))) > 0)",
+                        counts[j], offsets[i]);
+        }
+    /* the chain: a zero accumulator, COUNT in the loop, its lanes stored */
+    jit_isa isa = jit_isa_best();
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    assert_true(chain_has(pool, isa, "sum(a > b)", "ZERO_64"));
+    assert_true(chain_has(pool, isa, "sum(a > b)", "COUNT"));
+    assert_true(chain_has(pool, isa, "sum(a > b)", "ACCST"));
+    assert_false(chain_has(pool, isa, "sum(a > b)", "STORE"));
+    /* min and max of a bool are not counts */
+    assert_false(chain_has(pool, isa, "max(a > b)", "COUNT"));
+    jit_pool_free(pool);
 }
 
 static void test_literals_are_not_baked_into_code(void **state)
@@ -443,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_chain_names_the_stencils_in_code_order),
         cmocka_unit_test(test_reused_columns_and_scalars_are_pinned),
         cmocka_unit_test(test_aligned_and_overlapping_runs_match_interpreter),
+        cmocka_unit_test(test_kernels_count_every_true_row_once),
         cmocka_unit_test(test_literals_are_not_baked_into_code),
         cmocka_unit_test(test_freed_code_memory_is_reused),
         cmocka_unit_test(test_reused_code_memory_runs_the_new_code),
