@@ -212,8 +212,20 @@ static void on_write(uv_write_t *req, int status)
     maybe_finish(c);
 }
 
+/* Lets go of the first k answers of fly[0..n), written out. */
+static void release_written(conn *c, size_t k, size_t n)
+{
+    for (size_t i = 0; i < k; i++) {
+        c->out_bytes -= c->fly[i].len;
+        if (c->fly[i].owned)
+            free(c->fly[i].data);
+    }
+    memmove(c->fly, c->fly + k, (n - k) * sizeof *c->fly);
+}
+
 static void flush(conn *c)
 {
+again:
     if (c->writing || c->closing || c->wq_head == c->wq_n)
         return;
     uv_buf_t bufs[WRITE_BATCH];
@@ -225,17 +237,37 @@ static void flush(conn *c)
     }
     if (c->wq_head == c->wq_n)
         c->wq_head = c->wq_n = 0;
+    /* Answers that fit the socket's buffer (most) are written now, without
+     * a write request: its completion would cost libuv an epoll_ctl per
+     * answer. What does not fit goes on as a request. */
+    int w = uv_try_write((uv_stream_t *)&c->pipe, bufs, (unsigned)n);
+    if (w < 0 && w != UV_EAGAIN) {
+        release_written(c, n, n);
+        conn_close(c, uv_strerror(w));
+        return;
+    }
+    if (w > 0) {
+        size_t left = (size_t)w, k = 0;
+        while (k < n && left >= bufs[k].len)
+            left -= bufs[k++].len;
+        release_written(c, k, n);
+        if (k == n) {
+            c->last_active = uv_now(c->srv->loop);
+            goto again; /* the next batch, if any */
+        }
+        /* the rest of answer k on; its bytes are counted until written */
+        memmove(bufs, bufs + k, (n - k) * sizeof *bufs);
+        n -= k;
+        bufs[0].base += left;
+        bufs[0].len -= (unsigned)left;
+    }
     c->fly_n = n;
     c->wreq.data = c;
     c->writing = 1;
     int rc = uv_write(&c->wreq, (uv_stream_t *)&c->pipe, bufs, (unsigned)n, on_write);
     if (rc < 0) {
         c->writing = 0;
-        for (size_t i = 0; i < n; i++) {
-            c->out_bytes -= c->fly[i].len;
-            if (c->fly[i].owned)
-                free(c->fly[i].data);
-        }
+        release_written(c, n, n);
         c->fly_n = 0;
         conn_close(c, uv_strerror(rc));
     }
@@ -419,6 +451,7 @@ static void oversized(conn *c)
 static void process(conn *c)
 {
     size_t max = c->srv->opts->max_request_bytes;
+again:
     while (!c->busy && !c->closing && c->out_bytes <= OUT_HIGH) {
         size_t avail = c->len - c->start - c->scanned;
         /* c->buf is NULL until the first read: no pointer arithmetic on it */
@@ -461,7 +494,12 @@ static void process(conn *c)
         c->start = c->len = c->scanned = 0;
     if (c->closing)
         return;
+    int held = c->out_bytes > OUT_HIGH && !c->busy; /* lines wait for room */
     flush(c);
+    if (held && !c->closing && !c->writing && c->out_bytes <= OUT_HIGH)
+        goto again; /* written at once: no write callback will come back */
+    if (c->closing)
+        return;
     update_reading(c);
     maybe_finish(c);
 }
@@ -507,6 +545,7 @@ static void on_connection(uv_stream_t *listener, int status)
         push(c, (out){(char *)refused, sizeof refused - 1, 0});
         c->close_after_write = 1;
         flush(c);
+        maybe_finish(c); /* written at once: no write callback closes it */
         return;
     }
     log_msg(LOG_DEBUG, "connection %llu opened", (unsigned long long)c->id);
