@@ -178,6 +178,7 @@ int main(int argc, char **argv)
         jc_options o;
         jc_options_init(&o);
         o.isa = isas[i];
+        o.threads = 1; /* single thread, as the C loop and every peer */
         engines[i] = jc_engine_new(&o, &err);
     }
 

@@ -217,6 +217,18 @@ static void aggregate_chunk(pass_job *job, worker *w, size_t chunk)
     }
     jc_block_io io = {r->cols, r->scalars, w->outs};
     int32_t counted = job->counted;
+    if (counted >= 0 && job->nout == 1 && !r->poisoned) {
+        /* Nothing to buffer: the whole chunk in one call (aligned, one
+         * setup); the blocks below only when it may have faulted. */
+        uint64_t count = 0;
+        w->outs[0] = &count;
+        uint64_t fault = fast_path(r, w, job->pass, &io, cb, ce);
+        w->outs[0] = w->bufs[0];
+        if (!fault) {
+            agg_add_count(&accs[0], count);
+            return;
+        }
+    }
     for (size_t bb = cb; bb < ce; bb += JC_BLOCK_ROWS) {
         size_t be = bb + JC_BLOCK_ROWS < ce ? bb + JC_BLOCK_ROWS : ce;
         uint64_t count = 0; /* the counted output's true rows */
