@@ -500,12 +500,13 @@ static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
 /* Scalar slots (literals and aggregates) kept on the stack. */
 #define INLINE_SLOTS 64
 
-int run_compiled(const jc_engine *engine, const compiled *c,
-                 const uint64_t *consts, const void *const *cols,
-                 size_t nrows, void *into, jc_result *out, jc_error *err)
+/* Out of line: its frame (the inline scalar slots) is a kilobyte and a
+ * half that the direct call should not set up. */
+__attribute__((noinline)) static int run_general(const jc_engine *engine, const compiled *c,
+                                                 const uint64_t *consts,
+                                                 const void *const *cols, size_t nrows,
+                                                 void *into, jc_result *out, jc_error *err)
 {
-    if (run_direct(c, consts, cols, nrows, into, out) == 0)
-        return 0;
     const jc_tree *t = &c->tree;
     size_t nslots = (size_t)t->nconsts + t->naggs;
     run_ctx r = {.engine = engine, .c = c, .t = t, .cols = cols, .nrows = nrows};
@@ -549,4 +550,13 @@ done:
         mem_free(r.states);
     }
     return rc;
+}
+
+int run_compiled(const jc_engine *engine, const compiled *c,
+                 const uint64_t *consts, const void *const *cols,
+                 size_t nrows, void *into, jc_result *out, jc_error *err)
+{
+    if (run_direct(c, consts, cols, nrows, into, out) == 0)
+        return 0;
+    return run_general(engine, c, consts, cols, nrows, into, out, err);
 }

@@ -210,15 +210,34 @@ int jit_output_counted(const jit_code *code, unsigned pass, uint32_t out)
     return pass < code->npasses && code->passes[pass].counted == (int32_t)out;
 }
 
-uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
-                 size_t end)
+/* Context bytes kept on the stack (under a page: no stack probes). */
+#define STACK_CTX 2048
+
+/* The common call: rows that fill whole vectors, too few to be worth
+ * aligning, a context that fits the stack: one call, nothing else. Kept
+ * apart from the general case so that its frame and its setup stay small
+ * (a call over a few rows costs about its own instructions). */
+__attribute__((noinline)) static uint64_t run_whole(const jit_code *code, const jit_pass *ps,
+                                                    const jc_block_io *io, size_t begin,
+                                                    size_t end)
 {
-    if (end <= begin || pass >= code->npasses)
-        return 0;
-    const jit_pass *ps = &code->passes[pass];
-    if (ps->nout == 0)
-        return 0;
-    _Alignas(64) unsigned char stackbuf[2048]; /* under a page: no stack probes */
+    _Alignas(64) unsigned char stackbuf[STACK_CTX];
+    jc_ctx *c = (jc_ctx *)stackbuf;
+    c->fault = 0;
+    call_args a;
+    fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
+    uint64_t mask = call(code, ps, c, &a, end - begin);
+    harvest(ps, c, io, 0, code->lanes);
+    return mask;
+}
+
+/* Any other run: aligned loops, overlapping or padded tails, a context on
+ * the heap. */
+__attribute__((noinline)) static uint64_t run_split(const jit_code *code, const jit_pass *ps,
+                                                    const jc_block_io *io, size_t begin,
+                                                    size_t end)
+{
+    _Alignas(64) unsigned char stackbuf[STACK_CTX];
     unsigned char *heap = NULL;
     jc_ctx *c = (jc_ctx *)stackbuf;
     if (ps->ctx_size > sizeof stackbuf) {
@@ -231,14 +250,6 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
     size_t L = code->lanes; /* a power of two */
     size_t n = end - begin;
     uint64_t mask = 0;
-    if (n < ALIGN_MIN_ROWS && !(n & (L - 1)) && !heap) {
-        /* whole vectors only (most blocks): one call, nothing else */
-        call_args a;
-        fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
-        mask = call(code, ps, c, &a, n);
-        harvest(ps, c, io, 0, L);
-        return mask;
-    }
     int overlap = -1; /* may rows be computed twice? -1: not asked yet */
     call_args a;
     size_t m0 = begin;
@@ -272,4 +283,18 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
     if (heap)
         mem_free(heap);
     return mask;
+}
+
+uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
+                 size_t end)
+{
+    if (end <= begin || pass >= code->npasses)
+        return 0;
+    const jit_pass *ps = &code->passes[pass];
+    if (ps->nout == 0)
+        return 0;
+    size_t n = end - begin;
+    if (n < ALIGN_MIN_ROWS && !(n & (code->lanes - 1)) && ps->ctx_size <= STACK_CTX)
+        return run_whole(code, ps, io, begin, end);
+    return run_split(code, ps, io, begin, end);
 }
