@@ -3,14 +3,21 @@
  * socket (daemon_socket.c), connections and framing (daemon_conn.c), and
  * the process around them (daemon_main.c). Internal to server/.
  *
- * Threads: the libuv loop thread owns every socket, buffer and connection;
- * the only work done elsewhere is service_handle() for large requests, on
- * libuv's thread pool (UV_THREADPOOL_SIZE = --threads), whose result comes
- * back to the loop thread in the work request's after-callback.
+ * Threads: --io-threads event loops, each in its own thread, all accepting
+ * on the one listening socket (each through its own descriptor of it;
+ * whichever wakes first takes a connection). A loop owns every socket,
+ * buffer and connection it accepted: a connection never changes loops, so
+ * its requests stay in order without locks. The only work done elsewhere
+ * is service_handle() for large requests, on libuv's thread pool
+ * (UV_THREADPOOL_SIZE = --threads, shared by the loops), whose result comes
+ * back to the connection's loop in the work request's after-callback. The
+ * first loop (the primary) also owns the signals and the socket file, and
+ * tells the others to stop through their async handles.
  */
 #ifndef JC_SERVER_DAEMON_H
 #define JC_SERVER_DAEMON_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +36,7 @@ typedef struct daemon_opts {
     size_t cache_entries;    /* 1024 */
     size_t cache_bytes;      /* 64 MiB */
     unsigned threads;        /* cores */
+    unsigned io_threads;     /* half the cores, at most 4 */
     int no_jit;
     size_t max_request_bytes;  /* 64 MiB */
     size_t max_connections;    /* 1024 */
@@ -64,14 +72,29 @@ void socket_remove(const char *path, ino_t ino);
 
 typedef struct conn conn;
 
+#define DAEMON_MAX_IO_THREADS 64
+
+/* What the event loops share: the counters of `stats`, and the number of
+ * open connections that --max-connections bounds. */
+typedef struct server_counters {
+    atomic_uint_fast64_t nconns, conns_total, conns_refused, offloaded;
+} server_counters;
+
+/* One event loop and the connections it accepted. */
 typedef struct server {
     uv_loop_t *loop;
     uv_pipe_t listener;
-    uv_signal_t sigint, sigterm;
+    int primary;             /* owns the signals and the socket file */
+    uv_signal_t sigint, sigterm; /* the primary's */
+    uv_async_t wake;         /* the others': the primary asks them to stop */
+    atomic_int stop_asked;   /* 1: stop, 2: stop now (forced) */
+    pthread_mutex_t wake_lock; /* wake is not sent once closing */
+    int wake_closed;
     uv_timer_t sweep;        /* idle timeout and shutdown grace */
     jc_service *svc;
     const daemon_opts *opts;
-    conn *conns;             /* doubly linked, all open connections */
+    server_counters *counters;
+    conn *conns;             /* doubly linked, this loop's open connections */
     int stopping;            /* a signal came: drain and exit */
     uint64_t stop_deadline;  /* uv_now() after which stragglers are cut */
     ino_t socket_ino;
@@ -80,7 +103,6 @@ typedef struct server {
      * buffers cost more than decoding base64). */
     char *spare;
     size_t spare_cap;
-    atomic_uint_fast64_t nconns, conns_total, conns_refused, offloaded;
 } server;
 
 /* Starts accepting on srv->listener (already opened on the socket). */
@@ -94,7 +116,7 @@ void server_stop(server *srv, int force);
  * timer. */
 void server_sweep(server *srv);
 
-/* Transport counters for `stats`. */
+/* Transport counters for `stats`; ctx is the server_counters. */
 void server_stats(void *ctx, service_transport_stats *out);
 
 #endif /* JC_SERVER_DAEMON_H */

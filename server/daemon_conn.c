@@ -106,6 +106,14 @@ static void server_maybe_done(server *srv)
      * connections still keep it alive until they end) */
     if (!uv_is_closing((uv_handle_t *)&srv->sweep)) {
         uv_close((uv_handle_t *)&srv->sweep, NULL);
+        if (!srv->primary) {
+            /* the primary may be about to wake us: not once closing */
+            pthread_mutex_lock(&srv->wake_lock);
+            srv->wake_closed = 1;
+            uv_close((uv_handle_t *)&srv->wake, NULL);
+            pthread_mutex_unlock(&srv->wake_lock);
+            return;
+        }
         /* The signal watchers stay started, only unreferenced: closing them
          * would put back the default action, and a stop signal arriving
          * during the last clean-up would turn exit 0 into a death by signal.
@@ -127,7 +135,7 @@ static void conn_close(conn *c, const char *why)
         srv->conns = c->next;
     if (c->next)
         c->next->prev = c->prev;
-    atomic_fetch_sub(&srv->nconns, 1);
+    atomic_fetch_sub(&srv->counters->nconns, 1);
     log_msg(LOG_DEBUG, "connection %llu closed (%s)", (unsigned long long)c->id, why);
     uv_close((uv_handle_t *)&c->pipe, on_close);
     server_maybe_done(srv);
@@ -422,7 +430,7 @@ static void handle_line(conn *c, size_t off, size_t n)
     j->work.data = j;
     c->busy = 1;
     c->refs++;
-    atomic_fetch_add(&srv->offloaded, 1);
+    atomic_fetch_add(&srv->counters->offloaded, 1);
     if (uv_queue_work(srv->loop, &j->work, work_cb, after_work_cb) != 0) {
         c->busy = 0;
         c->refs--;
@@ -532,14 +540,14 @@ static void on_connection(uv_stream_t *listener, int status)
     if (srv->conns)
         srv->conns->prev = c;
     srv->conns = c;
-    atomic_fetch_add(&srv->nconns, 1);
-    atomic_fetch_add(&srv->conns_total, 1);
+    atomic_fetch_add(&srv->counters->nconns, 1);
+    atomic_fetch_add(&srv->counters->conns_total, 1);
     c->last_active = uv_now(srv->loop);
-    if (atomic_load(&srv->nconns) > srv->opts->max_connections) {
+    if (atomic_load(&srv->counters->nconns) > srv->opts->max_connections) {
         static const char refused[] =
             "{\"ok\":false,\"error\":{\"code\":\"limit_exceeded\",\"message\":\"too many "
             "connections (--max-connections)\"}}\n";
-        atomic_fetch_add(&srv->conns_refused, 1);
+        atomic_fetch_add(&srv->counters->conns_refused, 1);
         log_msg(LOG_WARN, "connection refused: %zu open (--max-connections)",
                 srv->opts->max_connections);
         push(c, (out){(char *)refused, sizeof refused - 1, 0});
@@ -564,7 +572,8 @@ void server_stop(server *srv, int force)
         srv->stopping = 1;
         srv->stop_deadline = uv_now(srv->loop) + STOP_GRACE_MS;
         uv_close((uv_handle_t *)&srv->listener, NULL);
-        socket_remove(srv->opts->socket_path, srv->socket_ino);
+        if (srv->primary)
+            socket_remove(srv->opts->socket_path, srv->socket_ino);
         free(srv->spare);
         srv->spare = NULL;
         srv->spare_cap = 0;
@@ -608,9 +617,9 @@ void server_sweep(server *srv)
 
 void server_stats(void *ctx, service_transport_stats *out)
 {
-    server *srv = ctx;
-    out->connections = atomic_load(&srv->nconns);
-    out->connections_total = atomic_load(&srv->conns_total);
-    out->connections_refused = atomic_load(&srv->conns_refused);
-    out->requests_offloaded = atomic_load(&srv->offloaded);
+    server_counters *n = ctx;
+    out->connections = atomic_load(&n->nconns);
+    out->connections_total = atomic_load(&n->conns_total);
+    out->connections_refused = atomic_load(&n->conns_refused);
+    out->requests_offloaded = atomic_load(&n->offloaded);
 }

@@ -1,8 +1,11 @@
 /*
  * daemon_main.c — jitcalcd: options, the root check, the engine and the
- * service, the socket, signals, and the loop until a signal ends it.
+ * service, the socket, signals, and the event loops (the primary on the
+ * main thread, --io-threads - 1 more on threads of their own) until a
+ * signal ends them.
  */
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,15 +14,92 @@
 
 #include "server/daemon.h"
 
+/* The event loops: loops[0] is the primary (the default loop, the main
+ * thread, the signals); the others run in threads of their own. */
+static server loops[DAEMON_MAX_IO_THREADS];
+static unsigned nloops;
+
 static void on_signal(uv_signal_t *h, int signum)
 {
     server *srv = h->data;
     log_msg(LOG_INFO, "%s received", signum == SIGINT ? "SIGINT" : "SIGTERM");
     /* a second signal means "now": stop waiting for slow clients */
-    server_stop(srv, srv->stopping);
+    int force = srv->stopping;
+    server_stop(srv, force);
+    for (unsigned i = 1; i < nloops; i++) {
+        server *other = &loops[i];
+        atomic_store(&other->stop_asked, force ? 2 : 1);
+        pthread_mutex_lock(&other->wake_lock);
+        if (!other->wake_closed) /* a loop that is done needs no telling */
+            uv_async_send(&other->wake);
+        pthread_mutex_unlock(&other->wake_lock);
+    }
+}
+
+/* A secondary loop, told by the primary to stop. */
+static void on_wake(uv_async_t *a)
+{
+    server *srv = a->data;
+    int asked = atomic_load(&srv->stop_asked);
+    if (asked)
+        server_stop(srv, asked == 2);
 }
 
 static void on_sweep(uv_timer_t *t) { server_sweep(t->data); }
+
+static void *loop_thread(void *arg)
+{
+    server *srv = arg;
+    uv_run(srv->loop, UV_RUN_DEFAULT);
+    return NULL;
+}
+
+/* Sets up loop srv to accept on its own descriptor of the listening
+ * socket. 0, or a libuv error. */
+static int loop_open(server *srv, int fd)
+{
+    uv_pipe_init(srv->loop, &srv->listener, 0);
+    int err = uv_pipe_open(&srv->listener, fd);
+    if (!err)
+        err = server_start(srv);
+    if (err)
+        return err;
+    uv_timer_init(srv->loop, &srv->sweep);
+    srv->sweep.data = srv;
+    uv_timer_start(&srv->sweep, on_sweep, 1000, 1000);
+    return 0;
+}
+
+/* Starts loops 1..n-1 in threads of their own; fewer when the system
+ * gives fewer (the daemon runs on, on the loops it has). */
+static void start_secondaries(unsigned n, int fd, const server *proto, pthread_t *threads)
+{
+    nloops = 1;
+    for (unsigned i = 1; i < n; i++) {
+        server *srv = &loops[i];
+        *srv = (server){.svc = proto->svc, .opts = proto->opts, .counters = proto->counters};
+        srv->loop = malloc(sizeof *srv->loop);
+        int dupfd = dup(fd);
+        if (!srv->loop || dupfd < 0 || uv_loop_init(srv->loop) != 0) {
+            log_msg(LOG_WARN, "could not start event loop %u: serving on %u", i, nloops);
+            if (dupfd >= 0)
+                close(dupfd);
+            free(srv->loop);
+            return;
+        }
+        pthread_mutex_init(&srv->wake_lock, NULL);
+        uv_async_init(srv->loop, &srv->wake, on_wake);
+        srv->wake.data = srv;
+        int err = loop_open(srv, dupfd);
+        if (err || pthread_create(&threads[i], NULL, loop_thread, srv) != 0) {
+            log_msg(LOG_WARN, "could not start event loop %u (%s): serving on %u", i,
+                    err ? uv_strerror(err) : "no thread", nloops);
+            /* its handles die with the process; the loop is never run */
+            return;
+        }
+        nloops++;
+    }
+}
 
 /* The listening socket systemd passes with socket activation (fd 3, see
  * sd_listen_fds(3)), or -1. systemd owns that socket file: it is neither
@@ -89,49 +169,51 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    static server srv; /* static: the loop's handles point into it */
-    srv.loop = uv_default_loop();
-    srv.svc = svc;
-    srv.opts = &o;
-    service_set_transport_stats(svc, server_stats, &srv);
+    static server_counters counters;
+    server *srv = &loops[0]; /* static: the loop's handles point into it */
+    srv->loop = uv_default_loop();
+    srv->primary = 1;
+    srv->svc = svc;
+    srv->opts = &o;
+    srv->counters = &counters;
+    service_set_transport_stats(svc, server_stats, &counters);
 
     char why[512];
     int fd = activated_socket();
     if (fd >= 0)
         o.socket_path = "(systemd socket)";
     else
-        fd = socket_listen(o.socket_path, o.socket_mode, &srv.socket_ino, why, sizeof why);
+        fd = socket_listen(o.socket_path, o.socket_mode, &srv->socket_ino, why, sizeof why);
     if (fd < 0) {
         log_msg(LOG_ERROR, "%s", why);
         service_free(svc);
         jc_engine_free(engine);
         return 1;
     }
-    uv_pipe_init(srv.loop, &srv.listener, 0);
-    int err = uv_pipe_open(&srv.listener, fd);
-    if (!err)
-        err = server_start(&srv);
+    /* the other loops, each on its own descriptor of the socket */
+    static pthread_t loop_threads[DAEMON_MAX_IO_THREADS];
+    start_secondaries(o.io_threads, fd, srv, loop_threads);
+    int err = loop_open(srv, fd);
     if (err) {
         log_msg(LOG_ERROR, "cannot listen on '%s': %s", o.socket_path, uv_strerror(err));
-        socket_remove(o.socket_path, srv.socket_ino);
+        socket_remove(o.socket_path, srv->socket_ino);
         return 1;
     }
-    uv_signal_init(srv.loop, &srv.sigint);
-    uv_signal_init(srv.loop, &srv.sigterm);
-    srv.sigint.data = srv.sigterm.data = &srv;
-    uv_signal_start(&srv.sigint, on_signal, SIGINT);
-    uv_signal_start(&srv.sigterm, on_signal, SIGTERM);
-    uv_timer_init(srv.loop, &srv.sweep);
-    srv.sweep.data = &srv;
-    uv_timer_start(&srv.sweep, on_sweep, 1000, 1000);
+    uv_signal_init(srv->loop, &srv->sigint);
+    uv_signal_init(srv->loop, &srv->sigterm);
+    srv->sigint.data = srv->sigterm.data = srv;
+    uv_signal_start(&srv->sigint, on_signal, SIGINT);
+    uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
 
     jc_stats st;
     jc_engine_stats(engine, &st);
-    log_msg(LOG_INFO, "jitcalcd %s listening on %s (jit %s, isa %s, %u threads)",
+    log_msg(LOG_INFO, "jitcalcd %s listening on %s (jit %s, isa %s, %u event loops, %u threads)",
             JITCALC_VERSION, o.socket_path, st.jit ? "on" : "off", st.isa ? st.isa : "none",
-            o.threads);
+            nloops, o.threads);
 
-    uv_run(srv.loop, UV_RUN_DEFAULT);
+    uv_run(srv->loop, UV_RUN_DEFAULT);
+    for (unsigned i = 1; i < nloops; i++)
+        pthread_join(loop_threads[i], NULL);
 
     /* the loop is not closed: its signal watchers stay caught to the end
      * (see server_maybe_done) */

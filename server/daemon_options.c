@@ -26,6 +26,8 @@ static const char usage_text[] =
     "  --cache-entries N       compiled expressions kept (1024; 0 = no cache)\n"
     "  --cache-bytes N         machine code kept, bytes (64M)\n"
     "  --threads N             worker threads for evaluation (number of cores)\n"
+    "  --io-threads N          event loops serving connections (half the\n"
+    "                          cores, at most 4)\n"
     "  --no-jit                interpreter only\n"
     "  --max-request-bytes N   longest request line (64M)\n"
     "  --max-connections N     open connections at once (1024)\n"
@@ -87,6 +89,9 @@ int options_parse(daemon_opts *o, int argc, char **argv)
         .cache_entries = JC_DEFAULT_CACHE_ENTRIES,
         .cache_bytes = JC_DEFAULT_CACHE_BYTES,
         .threads = cores > 0 ? (unsigned)cores : 1,
+        /* half the cores, at most 4: the clients and the workers want the
+         * rest, and on two cores a second loop bought nothing (docs) */
+        .io_threads = cores >= 8 ? 4 : cores >= 2 ? (unsigned)cores / 2 : 1,
         .max_request_bytes = 64 * MIB,
         .max_connections = 1024,
         .max_table_bytes = 1024 * MIB,
@@ -94,7 +99,7 @@ int options_parse(daemon_opts *o, int argc, char **argv)
         .log_level = LOG_INFO,
     };
     enum {
-        O_SOCKET = 256, O_MODE, O_CENTRIES, O_CBYTES, O_THREADS, O_NOJIT, O_MAXREQ,
+        O_SOCKET = 256, O_MODE, O_CENTRIES, O_CBYTES, O_THREADS, O_IOTHREADS, O_NOJIT, O_MAXREQ,
         O_MAXCONN, O_MAXTABLE, O_IDLE, O_LOG, O_ROOT, O_HELP, O_VERSION
     };
     static const struct option longopts[] = {
@@ -103,6 +108,7 @@ int options_parse(daemon_opts *o, int argc, char **argv)
         {"cache-entries", required_argument, NULL, O_CENTRIES},
         {"cache-bytes", required_argument, NULL, O_CBYTES},
         {"threads", required_argument, NULL, O_THREADS},
+        {"io-threads", required_argument, NULL, O_IOTHREADS},
         {"no-jit", no_argument, NULL, O_NOJIT},
         {"max-request-bytes", required_argument, NULL, O_MAXREQ},
         {"max-connections", required_argument, NULL, O_MAXCONN},
@@ -137,13 +143,16 @@ int options_parse(daemon_opts *o, int argc, char **argv)
         case O_CENTRIES:
         case O_CBYTES:
         case O_THREADS:
+        case O_IOTHREADS:
         case O_MAXREQ:
         case O_MAXCONN:
         case O_MAXTABLE:
         case O_IDLE: {
-            size_t max = c == O_THREADS ? 1024 : c == O_IDLE ? 86400u * 365 : SIZE_MAX / 2;
+            size_t max = c == O_THREADS ? 1024 : c == O_IOTHREADS ? DAEMON_MAX_IO_THREADS
+                         : c == O_IDLE ? 86400u * 365 : SIZE_MAX / 2;
             if (parse_size(optarg, max, &v) != 0 ||
-                (v == 0 && (c == O_THREADS || c == O_MAXREQ || c == O_MAXCONN))) {
+                (v == 0 && (c == O_THREADS || c == O_IOTHREADS || c == O_MAXREQ ||
+                            c == O_MAXCONN))) {
                 fprintf(stderr, "jitcalcd: --%s: '%s' is not a valid value\n",
                         longopts[c - O_SOCKET].name, optarg);
                 return -1;
@@ -154,6 +163,8 @@ int options_parse(daemon_opts *o, int argc, char **argv)
                 o->cache_bytes = v;
             else if (c == O_THREADS)
                 o->threads = (unsigned)v;
+            else if (c == O_IOTHREADS)
+                o->io_threads = (unsigned)v;
             else if (c == O_MAXREQ)
                 o->max_request_bytes = v;
             else if (c == O_MAXCONN)

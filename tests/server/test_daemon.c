@@ -34,7 +34,9 @@ static int setup(void **state)
 {
     (void)state;
     signal(SIGPIPE, SIG_IGN);
-    static const char *const args[] = {"--max-request-bytes", "256M", "--threads", "2", NULL};
+    /* three event loops: connections land on any of them */
+    static const char *const args[] = {"--max-request-bytes", "256M", "--threads", "2",
+                                       "--io-threads", "3", NULL};
     return daemon_start(&shared, args);
 }
 
@@ -416,7 +418,7 @@ static void sigterm_answers_every_request_already_read(void **state)
 {
     (void)state;
     daemon_proc d;
-    static const char *const args[] = {"--threads", "2", NULL};
+    static const char *const args[] = {"--threads", "2", "--io-threads", "2", NULL};
     assert_int_equal(daemon_start(&d, args), 0);
     /* a stored table large enough that a request over it takes a while */
     size_t rows = 4000000, bytes = rows * 8;
@@ -468,9 +470,11 @@ static void sigterm_answers_every_request_already_read(void **state)
 static void a_storm_of_stop_signals_still_ends_in_a_clean_exit(void **state)
 {
     (void)state;
+    static const char *const args[] = {"--io-threads", "3", NULL};
     for (int round = 0; round < 20; round++) {
         daemon_proc d;
-        assert_int_equal(daemon_start(&d, NULL), 0);
+        /* odd rounds with three event loops, which the primary stops */
+        assert_int_equal(daemon_start(&d, round % 2 ? args : NULL), 0);
         siginfo_t info = {0};
         while (info.si_pid == 0) { /* until it has ended, not yet reaped */
             kill(d.pid, round % 2 ? SIGINT : SIGTERM);
