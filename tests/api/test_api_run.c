@@ -113,6 +113,45 @@ static void errors_carry_code_position_and_row(void **state)
     jc_result_free(&r);
 }
 
+/* Counts (sum or avg of a bool) are kept in the JIT kernel and a chunk
+ * runs in one call: exact over several chunks and a ragged tail, and a
+ * fault in the counted expression still poisons the count (an error where
+ * it is used, nothing where it is not). */
+static void counts_are_exact_across_chunks_and_faults_poison_them(void **state)
+{
+    (void)state;
+    enum { N = 40003, BAD = 25000 };
+    int64_t *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    int64_t trues = 0, ratio_trues = 0;
+    for (int i = 0; i < N; i++) {
+        a[i] = i % 7 - 3;
+        b[i] = i % 5 + 1;
+        trues += a[i] > 0;
+        ratio_trues += a[i] / b[i] > 0;
+    }
+    jc_column cols[] = {{"a", JC_I64, a, N}, {"b", JC_I64, b, N}};
+    jc_error err;
+    jc_result r;
+    assert_int_equal(jc_eval(engine, "sum(a > 0)", JC_NUL_TERMINATED, cols, 2, N, &r, &err), 0);
+    assert_int_equal(r.type, JC_I64);
+    assert_int_equal(r.scalar.i64, trues);
+    assert_int_equal(jc_eval(engine, "avg(a > 0)", JC_NUL_TERMINATED, cols, 2, N, &r, &err), 0);
+    assert_true(r.scalar.f64 == (double)trues / N);
+    assert_int_equal(
+        jc_eval(engine, "sum(a // b > 0)", JC_NUL_TERMINATED, cols, 2, N, &r, &err), 0);
+    assert_int_equal(r.scalar.i64, ratio_trues);
+    b[BAD] = 0;
+    assert_int_equal(
+        jc_eval(engine, "sum(a // b > 0)", JC_NUL_TERMINATED, cols, 2, N, &r, &err), -1);
+    assert_int_equal(err.code, JC_DIVISION_BY_ZERO);
+    assert_int_equal(err.row, BAD);
+    assert_int_equal(jc_eval(engine, "if(count() > 100000, sum(a // b > 0), -1)",
+                             JC_NUL_TERMINATED, cols, 2, N, &r, &err), 0);
+    assert_int_equal(r.scalar.i64, -1);
+    free(a);
+    free(b);
+}
+
 static void filter_then_selected_run_reports_the_callers_row(void **state)
 {
     (void)state;
@@ -351,6 +390,7 @@ int main(void)
         cmocka_unit_test(run_into_writes_the_callers_buffer),
         cmocka_unit_test(aggregate_gives_a_scalar_and_null_over_zero_rows),
         cmocka_unit_test(errors_carry_code_position_and_row),
+        cmocka_unit_test(counts_are_exact_across_chunks_and_faults_poison_them),
         cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),
         cmocka_unit_test(run_checks_lengths_and_types),
         cmocka_unit_test(columns_are_bound_by_name_in_any_order),
