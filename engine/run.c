@@ -428,6 +428,25 @@ static void final_chunk(pass_job *job, worker *w, size_t chunk)
     }
 }
 
+/* The final pass on one thread with the JIT: one kernel call over every
+ * row into result (rows are independent, so chunks only matter to
+ * threads; memory streams that restart every chunk cost a few percent of
+ * a memory-bound run). 1 when done; 0 when this does not apply or a row
+ * may have faulted, and the chunks must run (they rewrite every row). */
+static int in_one_call(const run_ctx *r, unsigned p, void *result)
+{
+#ifdef JC_HAVE_JIT
+    if (r->poisoned || !r->c->code || threads_for(r) > 1)
+        return 0;
+    void *outs[1] = {result};
+    jc_block_io io = {r->cols, r->scalars, outs};
+    return jit_run(r->c->code, p, &io, 0, r->nrows) == 0;
+#else
+    (void)r, (void)p, (void)result;
+    return 0;
+#endif
+}
+
 static int run_final_pass(run_ctx *r, unsigned p, void *into, jc_result *out,
                           jc_error *err)
 {
@@ -444,15 +463,17 @@ static int run_final_pass(run_ctx *r, unsigned p, void *into, jc_result *out,
                   "out of memory for a result of %zu rows", r->nrows);
         goto done;
     }
-    if (r->nchunks && run_chunks(&job) != 0) {
-        error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an expression");
-        goto done;
-    }
-    for (size_t ch = 0; ch < r->nchunks; ch++)
-        if (job.chunk_errors[ch].code != JC_OK) {
-            *err = job.chunk_errors[ch];
+    if (r->nchunks && !in_one_call(r, p, job.result)) {
+        if (run_chunks(&job) != 0) {
+            error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory running an expression");
             goto done;
         }
+        for (size_t ch = 0; ch < r->nchunks; ch++)
+            if (job.chunk_errors[ch].code != JC_OK) {
+                *err = job.chunk_errors[ch];
+                goto done;
+            }
+    }
     out->type = type;
     out->is_column = 1;
     out->is_null = 0;
