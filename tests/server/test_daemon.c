@@ -486,6 +486,34 @@ static void a_storm_of_stop_signals_still_ends_in_a_clean_exit(void **state)
     }
 }
 
+/* A bad option or value is a usage error: exit status 2, a message naming
+ * it, and no socket. */
+static void bad_options_exit_2_and_say_which(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *args[3];
+        const char *says;
+    } cases[] = {
+        {{"--threads", "0", NULL}, "--threads: '0'"},
+        {{"--io-threads", "0", NULL}, "--io-threads: '0'"},
+        {{"--io-threads", "65", NULL}, "--io-threads: '65'"},
+        {{"--io-threads", "two", NULL}, "--io-threads: 'two'"},
+        {{"--socket-mode", "999", NULL}, "--socket-mode"},
+        {{"--frobnicate", NULL, NULL}, "unknown option"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char dir[] = "/tmp/jitcalcd-test-XXXXXX", path[64], err[4096];
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/s.sock", dir);
+        assert_int_equal(daemon_run_expect_exit(path, cases[i].args, err, sizeof err), 2);
+        if (!strstr(err, cases[i].says))
+            fail_msg("%s: no '%s' in: %s", cases[i].args[0], cases[i].says, err);
+        assert_int_not_equal(access(path, F_OK), 0);
+        rmdir(dir);
+    }
+}
+
 static void the_socket_is_private_unless_configured(void **state)
 {
     (void)state;
@@ -618,6 +646,7 @@ int main(void)
         cmocka_unit_test(malformed_json_leaves_the_connection_usable),
         cmocka_unit_test(sigterm_answers_every_request_already_read),
         cmocka_unit_test(a_storm_of_stop_signals_still_ends_in_a_clean_exit),
+        cmocka_unit_test(bad_options_exit_2_and_say_which),
         cmocka_unit_test(the_socket_is_private_unless_configured),
         cmocka_unit_test(a_second_daemon_on_a_live_socket_refuses_a_stale_one_is_replaced),
         cmocka_unit_test(root_is_refused_without_allow_root),
