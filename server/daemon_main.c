@@ -72,9 +72,8 @@ static int loop_open(server *srv, int fd)
 
 /* Starts loops 1..n-1 in threads of their own; fewer when the system
  * gives fewer (the daemon runs on, on the loops it has). */
-static void start_secondaries(unsigned n, int fd, const server *proto, pthread_t *threads)
+static void start_threads(unsigned n, int fd, const server *proto, pthread_t *threads)
 {
-    nloops = 1;
     for (unsigned i = 1; i < n; i++) {
         server *srv = &loops[i];
         *srv = (server){.svc = proto->svc, .opts = proto->opts, .counters = proto->counters};
@@ -99,6 +98,22 @@ static void start_secondaries(unsigned n, int fd, const server *proto, pthread_t
         }
         nloops++;
     }
+}
+
+/* start_threads with the stop signals blocked in the new threads. */
+static void start_secondaries(unsigned n, int fd, const server *proto, pthread_t *threads)
+{
+    nloops = 1;
+    /* Stop signals are the primary's: the other loops' threads block them
+     * (a new thread inherits the mask), so a signal always lands on the
+     * main thread, whatever state the others are in. */
+    sigset_t stops, old;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stops, &old);
+    start_threads(n, fd, proto, threads);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* The listening socket systemd passes with socket activation (fd 3, see
@@ -190,6 +205,14 @@ int main(int argc, char **argv)
         jc_engine_free(engine);
         return 1;
     }
+    /* Stop signals are caught before any loop accepts: a client that got
+     * an answer may stop the daemon at once (they wait in libuv's pipe
+     * until the primary runs). */
+    uv_signal_init(srv->loop, &srv->sigint);
+    uv_signal_init(srv->loop, &srv->sigterm);
+    srv->sigint.data = srv->sigterm.data = srv;
+    uv_signal_start(&srv->sigint, on_signal, SIGINT);
+    uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
     /* the other loops, each on its own descriptor of the socket */
     static pthread_t loop_threads[DAEMON_MAX_IO_THREADS];
     start_secondaries(o.io_threads, fd, srv, loop_threads);
@@ -199,11 +222,6 @@ int main(int argc, char **argv)
         socket_remove(o.socket_path, srv->socket_ino);
         return 1;
     }
-    uv_signal_init(srv->loop, &srv->sigint);
-    uv_signal_init(srv->loop, &srv->sigterm);
-    srv->sigint.data = srv->sigterm.data = srv;
-    uv_signal_start(&srv->sigint, on_signal, SIGINT);
-    uv_signal_start(&srv->sigterm, on_signal, SIGTERM);
 
     jc_stats st;
     jc_engine_stats(engine, &st);
