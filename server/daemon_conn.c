@@ -196,15 +196,23 @@ static void flush(conn *c);
 
 static void update_reading(conn *c);
 
-static void on_write(uv_write_t *req, int status)
+/* Lets go of the first k answers of fly[0..n): written out, or dropped
+ * with a connection that failed. */
+static void release_written(conn *c, size_t k, size_t n)
 {
-    conn *c = req->data;
-    c->writing = 0;
-    for (size_t i = 0; i < c->fly_n; i++) {
+    for (size_t i = 0; i < k; i++) {
         c->out_bytes -= c->fly[i].len;
         if (c->fly[i].owned)
             free(c->fly[i].data);
     }
+    memmove(c->fly, c->fly + k, (n - k) * sizeof *c->fly);
+}
+
+static void on_write(uv_write_t *req, int status)
+{
+    conn *c = req->data;
+    c->writing = 0;
+    release_written(c, c->fly_n, c->fly_n);
     c->fly_n = 0;
     if (c->closing)
         return;
@@ -220,16 +228,6 @@ static void on_write(uv_write_t *req, int status)
     maybe_finish(c);
 }
 
-/* Lets go of the first k answers of fly[0..n), written out. */
-static void release_written(conn *c, size_t k, size_t n)
-{
-    for (size_t i = 0; i < k; i++) {
-        c->out_bytes -= c->fly[i].len;
-        if (c->fly[i].owned)
-            free(c->fly[i].data);
-    }
-    memmove(c->fly, c->fly + k, (n - k) * sizeof *c->fly);
-}
 
 static void flush(conn *c)
 {
