@@ -224,7 +224,7 @@ static void test_aligned_and_overlapping_runs_match_interpreter(void **state)
 {
     (void)state;
     static const size_t offsets[] = {0, 8, 16, 40};
-    static const size_t counts[] = {1, 7, 9, 1001, 5003, 20011};
+    static const size_t counts[] = {1, 7, 9, 63, 64, 72, 1000, 1001, 5003, 20011};
     for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++)
         for (size_t j = 0; j < sizeof counts / sizeof *counts; j++) {
             check_layout("a * b + a", counts[j], offsets[i], 0);
@@ -319,7 +319,7 @@ static void test_kernels_count_every_true_row_once(void **state)
     if (jit_isa_best() == JIT_ISA_NONE)
         skip();
     static const size_t offsets[] = {0, 8, 40};
-    static const size_t counts[] = {1, 7, 9, 1001, 5003, 20011};
+    static const size_t counts[] = {1, 7, 9, 63, 64, 72, 1000, 1001, 5003, 20011};
     for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++)
         for (size_t j = 0; j < sizeof counts / sizeof *counts; j++) {
             check_count("sum(a > 0.5 and b < 0.2)", counts[j], offsets[i]);
