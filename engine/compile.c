@@ -111,6 +111,11 @@ static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
     const jc_tree *t = &c->tree;
     if (t->npasses == 1 && t->passes[0].is_final && t->naggs == 0)
         c->direct_rows = c->code ? JC_CHUNK_ROWS : JC_BLOCK_ROWS;
+#ifdef JC_HAVE_JIT
+    c->direct_count = c->code && t->npasses == 1 && !t->passes[0].is_final &&
+                      t->passes[0].nout == 1 && t->naggs == 1 && t->root == t->aggs[0] &&
+                      jit_output_counted(c->code, 0, 0);
+#endif
     c->bytes = sizeof *c + (size_t)c->tree.nnodes * sizeof(jc_node) +
                (size_t)c->tree.nargs * sizeof(uint32_t);
 #ifdef JC_HAVE_JIT

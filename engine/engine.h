@@ -56,6 +56,10 @@ typedef struct compiled {
      * (run.c, run_direct): a row-wise tree of one pass and no aggregate;
      * 0 for any other tree. Decided once here, not on every run. */
     size_t direct_rows;
+    /* 1 when the whole tree is one sum or avg of a bool that the JIT
+     * counts in its kernel (`sum(a > 0.5 and b < 0.2)`): run.c's
+     * run_direct_count answers it with one kernel call. */
+    int direct_count;
     /* Interpreter workspaces kept between runs: making one prepares the
      * block program of every pass, which would otherwise be paid per run.
      * A slot is empty (NULL) or holds one; compiled_take_ws and

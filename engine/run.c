@@ -534,6 +534,50 @@ static int run_direct(const compiled *c, const uint64_t *consts, const void *con
     return 0;
 }
 
+/* The most common aggregate, a count: the tree is one sum or avg of a bool
+ * that the JIT counts in its kernel (engine.h, direct_count), over rows
+ * that fit one chunk. One kernel call adds up the true rows; the
+ * aggregate's own code finishes it, as the general path would. Returns 0
+ * when *out is the answer; 1 when this does not apply, a row may have
+ * faulted, or the answer is not a plain value (an avg of no rows), and
+ * the general path must run. */
+static int run_direct_count(const compiled *c, const uint64_t *consts,
+                            const void *const *cols, size_t nrows, jc_result *out)
+{
+#ifdef JC_HAVE_JIT
+    if (!c->direct_count || nrows - 1 >= JC_CHUNK_ROWS)
+        return 1;
+    const jc_tree *t = &c->tree;
+    uint64_t count = 0;
+    void *outs[1] = {&count};
+    jc_block_io io = {cols, consts, outs};
+    if (jit_run(c->code, 0, &io, 0, nrows) != 0)
+        return 1;
+    agg_acc acc;
+    agg_begin(&acc, (jc_op)t->nodes[t->root].op,
+              (jc_type)t->nodes[t->pass_outs[t->passes[0].first_out]].type);
+    agg_add_count(&acc, count);
+    uint64_t bits;
+    jc_scalar_state state;
+    agg_finish(&acc, nrows, &bits, &state);
+    if (state.kind != SCALAR_VALUE)
+        return 1;
+    out->type = (jc_type)t->nodes[t->root].type;
+    out->is_column = 0;
+    out->is_null = 0;
+    out->rows = 0;
+    out->values = NULL;
+    if (out->type == JC_F64)
+        memcpy(&out->scalar.f64, &bits, sizeof bits);
+    else
+        out->scalar.i64 = (int64_t)bits;
+    return 0;
+#else
+    (void)c, (void)consts, (void)cols, (void)nrows, (void)out;
+    return 1;
+#endif
+}
+
 /* ---- the whole run ------------------------------------------------------ */
 
 static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
@@ -619,6 +663,8 @@ int run_compiled(const jc_engine *engine, const compiled *c,
                  size_t nrows, void *into, jc_result *out, jc_error *err)
 {
     if (run_direct(c, consts, cols, nrows, into, out) == 0)
+        return 0;
+    if (!into && run_direct_count(c, consts, cols, nrows, out) == 0)
         return 0;
     return run_general(engine, c, consts, cols, nrows, into, out, err);
 }

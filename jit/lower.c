@@ -196,8 +196,9 @@ static inline __attribute__((always_inline)) int apply_pin(emitter *e, int id, c
 static inline __attribute__((always_inline)) int apply(emitter *e, int id, char shape,
                                                      uint32_t hole)
 {
-    unsigned need = shape == 'P' ? 0 : shape == 'U' || shape == 'O' ? 1
-                    : shape == 'B' ? 2 : shape == 'T' ? 3 : 4;
+    unsigned need = shape == 'P' ? 0
+                    : shape == 'U' || shape == 'O' || shape == 'K' || shape == 'M' ? 1
+                    : shape == 'B' || shape == 'J' ? 2 : shape == 'T' ? 3 : 4;
     if (shape == 'P' && e->k == JC_STACK_REGS)
         spill(e);
     while (e->k < need) {
@@ -207,8 +208,9 @@ static inline __attribute__((always_inline)) int apply(emitter *e, int id, char 
     }
     switch (shape) {
     case 'P': put(e, id + (int)e->k, hole); e->k++; break;
-    case 'U': put(e, id + (int)e->k - 1, hole); break;
-    case 'O': put(e, id + (int)e->k - 1, hole); e->k--; break;
+    case 'U': case 'M': put(e, id + (int)e->k - 1, hole); break;
+    case 'O': case 'K': put(e, id + (int)e->k - 1, hole); e->k--; break;
+    case 'J': put(e, id + (int)e->k - 2, hole); e->k -= 2; break;
     case 'B': put(e, id + (int)e->k - 2, hole); e->k--; break;
     case 'T': put(e, id + (int)e->k - 3, hole); e->k -= 2; break;
     case 'Q': put(e, id + (int)e->k - 4, hole); e->k -= 3; break;
@@ -487,6 +489,69 @@ static int scalar_as_operand(const lowering *L, const uint32_t *order, size_t j,
            fusion(L, order[j + 1], order[j], &form, &hole) >= 0;
 }
 
+/* The mask-register stencil (ops/stencil_list.h) for f64 comparison node
+ * n: the first of a chain (sets the mask) or a later one (narrows it),
+ * its right operand on the stack or a scalar slot; -1 if n is none. */
+static int mask_stencil(const jc_tree *t, uint32_t n, int first, int scalar)
+{
+    const jc_node *nd = &t->nodes[n];
+    if (nd->nargs != 2 || kid_type(t, n, 0) != JC_F64 || kid_type(t, n, 1) != JC_F64)
+        return -1;
+#define FOUR(OP) {JC_ST_##OP##KA_F64, JC_ST_##OP##K_F64, JC_ST_##OP##KAS_F64, JC_ST_##OP##KS_F64}
+    static const int eq[4] = FOUR(EQ), ne[4] = FOUR(NE), lt[4] = FOUR(LT), le[4] = FOUR(LE),
+                     gt[4] = FOUR(GT), ge[4] = FOUR(GE);
+#undef FOUR
+    const int *f;
+    switch (nd->op) {
+    case OP_EQ: f = eq; break;
+    case OP_NE: f = ne; break;
+    case OP_LT: f = lt; break;
+    case OP_LE: f = le; break;
+    case OP_GT: f = gt; break;
+    case OP_GE: f = ge; break;
+    default: return -1;
+    }
+    return f[2 * !!scalar + !!first];
+}
+
+/* Does the pass call out (SLEEF, lane helpers)? A call clobbers the pin
+ * registers and the mask register. */
+static int pass_calls(const lowering *L, const jc_stencil_set *set, const uint32_t *order,
+                      size_t cnt)
+{
+    for (size_t j = 0; j < cnt; j++) {
+        int id = L->st[order[j]].id;
+        if (L->t->nodes[order[j]].nargs && id >= 0 && (set->stencils[id].flags & JC_STENCIL_CALLS))
+            return 1;
+    }
+    return 0;
+}
+
+/* Marks, in mark[] by node id, a counted output whose value is a
+ * conjunction of f64 comparisons (`a > 0.5 and b < c`): MARK_KCMP on each
+ * comparison, MARK_KAND on each `and`; its nodes are order[from..to), the
+ * root last. Returns 1 if it is one (else leaves no mark). */
+enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND };
+static int mark_mask_chain(const jc_tree *t, const uint32_t *order, size_t from, size_t to,
+                           uint32_t *mark)
+{
+    for (size_t j = from; j < to; j++) {
+        uint32_t n = order[j];
+        const jc_node *nd = &t->nodes[n];
+        if (nd->op == OP_AND && nd->nargs == 2 && mark[tree_kid(t, n, 0)] >= MARK_KCMP &&
+            mark[tree_kid(t, n, 1)] >= MARK_KCMP)
+            mark[n] = MARK_KAND;
+        else if (mask_stencil(t, n, 1, 0) >= 0)
+            mark[n] = MARK_KCMP;
+    }
+    if (from < to && mark[order[to - 1]] >= MARK_KCMP)
+        return 1;
+    for (size_t j = from; j < to; j++)
+        if (mark[order[j]] >= MARK_KCMP)
+            mark[order[j]] = 0;
+    return 0;
+}
+
 /* Chooses the leaves of pass p to keep in pin registers, at most npins:
  * columns read at least twice (most reads first: each pin saves a load
  * per read but one), then scalars, those that are the right operand of an
@@ -629,19 +694,34 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     /* Comparisons that are the condition of an if are computed by the if's
      * SEL stencil: their two operands stay on the stack (never fused into
      * the comparison). deferred[node], by node id, in the second half of
-     * order (room for every node; set for this pass's nodes first). */
+     * order (room for every node; set for this pass's nodes first), also
+     * marks a counted conjunction of comparisons kept in the mask register
+     * (MARK_KCMP, MARK_KAND). */
     uint32_t *deferred = NULL; /* none until the pass has such an if */
-    const uint32_t mark = 1;
+    int kcount = counting && set->masks && !pass_calls(&L, set, order, cnt);
+    if (ifs || kcount) {
+        deferred = order + cnt;
+        for (size_t i = 0; i < cnt; i++)
+            deferred[order[i]] = 0;
+    }
     for (size_t j = 0; ifs && j < cnt; j++) {
         if (t->nodes[order[j]].op != OP_IF || select_stencil(t, order[j]) < 0)
             continue;
-        if (!deferred) {
-            deferred = order + cnt;
-            for (size_t i = 0; i < cnt; i++)
-                deferred[order[i]] = 0;
-        }
-        deferred[tree_kid(t, order[j], 0)] = mark;
+        deferred[tree_kid(t, order[j], 0)] = MARK_IFCOND;
     }
+    if (kcount) {
+        /* the counted output's nodes: after the previous output's root */
+        size_t from = 0, j = 0;
+        for (uint32_t k = 0; k <= (uint32_t)pass->counted && j < cnt; j++)
+            if (order[j] == t->pass_outs[ps->first_out + k]) {
+                if (k++ < (uint32_t)pass->counted)
+                    from = j + 1;
+                else
+                    break;
+            }
+        kcount = j < cnt && mark_mask_chain(t, order, from, j + 1, deferred);
+    }
+    int kfirst = 1; /* the next mask comparison is the chain's first */
 
     int rc = 0;
     emitter e = {items, 0, 0, 0, 0, spill_off};
@@ -681,7 +761,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             uint32_t hole;
             int pin = pin_of(&L, n);
             int right = is_right_of_next(t, order, j, cnt) &&
-                        !(deferred && deferred[order[j + 1]] == mark);
+                        !(deferred && deferred[order[j + 1]] == MARK_IFCOND);
             if (pin >= 0 && right && nd->op == OP_CONST && scalar_as_operand(&L, order, j, cnt))
                 pin = -1; /* pinned for its other uses; here an operand */
             if (pin >= 0) {
@@ -697,7 +777,12 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             } else if (right && (id = fusion(&L, order[j + 1], n, &form, &hole)) >= 0) {
                 /* the next operator reads this leaf from memory */
                 note_leaf(&L, n, form, hole);
-                rc = apply(&e, id, 'U', hole);
+                if (deferred && deferred[order[j + 1]] == MARK_KCMP && form == 0) {
+                    rc = apply(&e, mask_stencil(t, order[j + 1], kfirst, 1), 'K', hole);
+                    kfirst = 0;
+                } else {
+                    rc = apply(&e, id, 'U', hole);
+                }
                 j++;
                 nd = &t->nodes[order[j]];
             } else if (nd->op == OP_COLUMN) {
@@ -712,8 +797,13 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 use_slot(&L, PREG_SCALAR, slot, hole);
                 rc = apply(&e, nd->type == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64, 'P',
                            hole);
-            } else if (deferred && deferred[n] == mark) {
+            } else if (deferred && deferred[n] == MARK_IFCOND) {
                 rc = 0; /* the if's SEL stencil compares */
+            } else if (deferred && deferred[n] == MARK_KAND) {
+                rc = 0; /* the masked comparisons did the `and` */
+            } else if (deferred && deferred[n] == MARK_KCMP) {
+                rc = apply(&e, mask_stencil(t, n, kfirst, 0), 'J', 0);
+                kfirst = 0;
             } else if ((id = select_stencil(t, n)) >= 0) {
                 rc = apply(&e, id, 'Q', 0);
             } else {
@@ -730,11 +820,14 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 break; /* this output is computed */
             }
         }
-        if (e.k + e.base != 1u + (unsigned)counting)
+        int in_mask = kcount && (int32_t)k == pass->counted;
+        if (e.k + e.base != (unsigned)!in_mask + (unsigned)counting)
             goto malformed;
         if ((int32_t)k == pass->counted) {
-            /* the output's value sits right above the accumulator */
-            if (apply(&e, JC_ST_COUNT, 'B', 0) < 0)
+            /* the output's value sits right above the accumulator, or is
+             * the mask register's lanes */
+            if (in_mask ? apply(&e, JC_ST_COUNTK, 'M', 0) < 0
+                        : apply(&e, JC_ST_COUNT, 'B', 0) < 0)
                 goto malformed;
             continue;
         }

@@ -255,6 +255,24 @@ static unsigned check_pins(int partial)
     return n;
 }
 
+/* The mask register's stencils (shapes K, J, M): all of them or none.
+ * Returns 1 if the set has them. */
+static unsigned check_masks(int partial)
+{
+    int any = -1;
+    for (int k = 0; k < JC_NSTENCILS && !partial; k++) {
+        char sh = jc_stencil_shapes[k];
+        if (sh != 'K' && sh != 'J' && sh != 'M')
+            continue;
+        if (any < 0)
+            any = g_found[k];
+        else if (g_found[k] != any)
+            die(jc_stencil_names[k], any ? "missing from the object (the set has the "
+                "mask register's stencils)" : "in a set without the mask register's stencils");
+    }
+    return g_found[JC_ST_COUNTK];
+}
+
 static void write_bytes(FILE *f, const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -299,8 +317,9 @@ int main(int argc, char **argv)
         g_found[id] = 1;
     }
     unsigned npins = check_pins(partial);
+    unsigned masks = check_masks(partial);
     for (int k = 0; k < JC_NSTENCILS; k++) {
-        if (g_found[k] || jc_stencil_shapes[k] == 'R' || jc_stencil_shapes[k] == 'W')
+        if (g_found[k] || JC_SHAPE_OPTIONAL(jc_stencil_shapes[k]))
             continue;
         if (!partial)
             die(jc_stencil_names[k], "missing from the object");
@@ -357,8 +376,8 @@ int main(int argc, char **argv)
     if (!g_nfuncs)
         fprintf(f, "    0\n");
     fprintf(f, "};\n\nconst jc_stencil_set jc_stencils_%s = {\n"
-            "    \"%s\", %u, code, holes, stencils, rodata, %zu, funcs, func_names, %u, %u\n"
-            "};\n", isa, isa, lanes, g_rodata_size, g_nfuncs, npins);
+            "    \"%s\", %u, code, holes, stencils, rodata, %zu, funcs, func_names, %u, %u, %u\n"
+            "};\n", isa, isa, lanes, g_rodata_size, g_nfuncs, npins, masks);
     if (fclose(f) != 0)
         die(NULL, "cannot write %s", argv[4]);
     free(o.data);

@@ -17,6 +17,9 @@
         #n "_8", #n "_9", #n "_10", #n "_11", #n "_12", #n "_13",
 #define N_W(n)                                                            \
     N_R(n##_0) N_R(n##_1) N_R(n##_2) N_R(n##_3) N_R(n##_4) N_R(n##_5) N_R(n##_6)
+#define N_K(n) N_P(n)
+#define N_J(n) N_B(n)
+#define N_M(n) N_P(n)
 #define JC_ST_NAME(name, shape) N_##shape(name)
 
 /* Each table's initializer must have exactly JC_NSTENCILS entries (a
@@ -44,6 +47,9 @@ const char *const jc_stencil_names[] = {JC_STENCILS(JC_ST_NAME)};
 #define SH_Q S_1('Q') S_1('Q') S_1('Q') S_1('Q')
 #define SH_R S_14('R')
 #define SH_W S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W') S_14('W')
+#define SH_K S_7('K')
+#define SH_J S_6('J')
+#define SH_M S_7('M')
 #define JC_ST_SHAPE(name, shape) SH_##shape
 
 JC_TABLE_CHECK(char, JC_ST_SHAPE);
@@ -63,6 +69,9 @@ const char jc_stencil_shapes[] = {JC_STENCILS(JC_ST_SHAPE)};
         (o) + 9, (o) + 10, (o) + 11, (o) + 12, (o) + 13,
 #define VA_R VA_R_AT(0)
 #define VA_W VA_R_AT(0) VA_R_AT(14) VA_R_AT(28) VA_R_AT(42) VA_R_AT(56) VA_R_AT(70) VA_R_AT(84)
+#define VA_K VA_P
+#define VA_J VA_B
+#define VA_M VA_P
 #define JC_ST_VARIANT(name, shape) VA_##shape
 
 JC_TABLE_CHECK(uint8_t, JC_ST_VARIANT);

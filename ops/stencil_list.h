@@ -17,8 +17,12 @@
  *   R  pin:     writes pin register k                k = 0..JC_PIN_REGS-1
  *   W  with pin k at depth d: v[d] = f(v[d], pin k)  (or v[d] = pin k),
  *               function jc_st_NAME_d_k, variant d * JC_PIN_REGS + k
+ *   K  into the mask: m = f(v[d]), v[d] popped      d = 0..6
+ *   J  into the mask: m = f(v[d], v[d+1]), popped   d = 0..5
+ *   M  from the mask: v[d] = f(v[d], m)             d = 0..6
  * Pin registers (ops/vec.h) exist only in sets that have them (AVX-512):
- * a set without them has no R and W stencils at all.
+ * a set without them has no R and W stencils at all. The mask register m
+ * (k7) likewise: a set without one has no K, J and M stencils.
  * Suffixes: 64 = any 8-byte lane (f64 or i64 bits), F64/I64/B = the type.
  * LOADC/STOREC take the column/output pointer from a context slot (hole),
  * LOADPk/STOREPk from pointer register k. Fused stencils (ADDS_F64,
@@ -31,6 +35,13 @@
  * PIN*_64 load a value into a pin register (a column once per iteration,
  * a scalar once per run); LOADR_64 pushes a pin, ADDR_F64... take their
  * right operand from one.
+ * A count of a conjunction of f64 comparisons (`sum(a > 0.5 and b < c)`)
+ * keeps its bools in the mask register instead of the value stack: the
+ * first comparison sets it (LTK_F64: two stack operands; LTKS_F64: the
+ * right one a scalar slot), each further one narrows it with a masked
+ * compare (LTKA_F64, LTKAS_F64: the `and` costs nothing), and COUNTK adds
+ * one to the accumulator's lanes it selects. Three instructions per vector
+ * for two comparisons, where bools as vector lanes take six.
  */
 #ifndef JC_OPS_STENCIL_LIST_H
 #define JC_OPS_STENCIL_LIST_H
@@ -87,7 +98,15 @@
     /* pin registers */                                                      \
     X(PINC_64, R) X(PINP0_64, R) X(PINP1_64, R) X(PINP2_64, R)               \
     X(PINP3_64, R) X(PINS_64, R) X(LOADR_64, W)                              \
-    X(ADDR_F64, W) X(SUBR_F64, W) X(MULR_F64, W) X(DIVR_F64, W)
+    X(ADDR_F64, W) X(SUBR_F64, W) X(MULR_F64, W) X(DIVR_F64, W)             \
+    /* the mask register */                                                  \
+    JC_KCMP(X, EQ) JC_KCMP(X, NE) JC_KCMP(X, LT) JC_KCMP(X, LE)              \
+    JC_KCMP(X, GT) JC_KCMP(X, GE) X(COUNTK, M)
+
+/* A comparison into the mask: first (K) or narrowing it (KA), of two stack
+ * operands or of the top and a scalar slot (S). */
+#define JC_KCMP(X, OP)                                                       \
+    X(OP##K_F64, J) X(OP##KA_F64, J) X(OP##KS_F64, K) X(OP##KAS_F64, K)
 
 #define JC_FUSED6(X, OP)                                                     \
     X(OP##S_F64, U) X(OP##C_F64, U) X(OP##P0_F64, U) X(OP##P1_F64, U)        \
@@ -106,5 +125,11 @@
 #define JC_SHAPE_VARIANTS_Q 4
 #define JC_SHAPE_VARIANTS_R JC_PIN_REGS
 #define JC_SHAPE_VARIANTS_W (7 * JC_PIN_REGS)
+#define JC_SHAPE_VARIANTS_K 7
+#define JC_SHAPE_VARIANTS_J 6
+#define JC_SHAPE_VARIANTS_M 7
+
+/* Shapes whose stencils exist only in the sets that have their registers. */
+#define JC_SHAPE_OPTIONAL(s) ((s) == 'R' || (s) == 'W' || (s) == 'K' || (s) == 'J' || (s) == 'M')
 
 #endif /* JC_OPS_STENCIL_LIST_H */

@@ -570,3 +570,63 @@ DEF_WPIN(SUBR_F64, x - r)
 DEF_WPIN(MULR_F64, x * r)
 DEF_WPIN(DIVR_F64, x / r)
 #endif
+
+/* ---- the mask register (AVX-512) ---------------------------------------- */
+#if defined(JC_ISA_AVX512)
+/* k7, which no stencil allocates (-ffixed-k7): set by a comparison, read
+ * by the next one and by COUNTK; nothing between them calls out (jit/lower.c
+ * keeps such chains to passes without calls). */
+#define KREG "k7"
+static inline __mmask8 kreg_get(void)
+{
+    register __mmask8 r __asm__(KREG);
+    __asm__ volatile("# " KREG : "=Yk"(r));
+    return r;
+}
+#define KREG_SET(m)                                \
+    do {                                           \
+        register __mmask8 r_ __asm__(KREG) = (m);  \
+        __asm__ volatile("" ::"Yk"(r_));           \
+    } while (0)
+
+/* One in every lane, from read-only data: the count's increment, read as
+ * an embedded broadcast (GCC would build it in a general register and
+ * move it over, two more instructions per vector). */
+static const uint64_t kone = 1;
+#define KCMP(a, b, P) _mm512_cmp_pd_mask((__m512d)(a), (__m512d)(b), P)
+#define KCMPA(a, b, P) _mm512_mask_cmp_pd_mask(kreg_get(), (__m512d)(a), (__m512d)(b), P)
+/* the popped operands are left where they were: dead, and no move */
+#define KPOP1(d, NAME, EXPR) \
+    STENCIL(NAME##_##d) { KREG_SET(EXPR(v##d, RIGHT_S)); CONTINUE; }
+#define KPOP2(d, e, NAME, EXPR) \
+    STENCIL(NAME##_##d) { KREG_SET(EXPR(v##d, v##e)); CONTINUE; }
+#define KCOUNT1(d, NAME)                                                        \
+    STENCIL(NAME##_##d)                                                         \
+    {                                                                           \
+        V acc = v##d;                                                           \
+        __asm__("vpaddq %1%{1to8%}, %0, %0%{%%" KREG "%}" : "+v"(acc) : "m"(kone)); \
+        v##d = acc;                                                             \
+        CONTINUE;                                                               \
+    }
+/* the predicates of CMPF (the comparison operators) */
+#define K_EQ(a, b, F) F(a, b, _CMP_EQ_OQ)
+#define K_NE(a, b, F) F(a, b, _CMP_NEQ_UQ)
+#define K_LT(a, b, F) F(a, b, _CMP_LT_OS)
+#define K_LE(a, b, F) F(a, b, _CMP_LE_OS)
+#define K_GT(a, b, F) F(a, b, _CMP_GT_OS)
+#define K_GE(a, b, F) F(a, b, _CMP_GE_OS)
+#define DEF_KCMP(OP)                                                  \
+    static inline __mmask8 k_##OP(V a, V b) { return K_##OP(a, b, KCMP); }   \
+    static inline __mmask8 ka_##OP(V a, V b) { return K_##OP(a, b, KCMPA); } \
+    EACH6(KPOP2, OP##K_F64, k_##OP)                                   \
+    EACH6(KPOP2, OP##KA_F64, ka_##OP)                                 \
+    EACH7(KPOP1, OP##KS_F64, k_##OP)                                  \
+    EACH7(KPOP1, OP##KAS_F64, ka_##OP)
+DEF_KCMP(EQ)
+DEF_KCMP(NE)
+DEF_KCMP(LT)
+DEF_KCMP(LE)
+DEF_KCMP(GT)
+DEF_KCMP(GE)
+EACH7(KCOUNT1, COUNTK)
+#endif

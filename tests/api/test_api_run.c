@@ -152,6 +152,51 @@ static void counts_are_exact_across_chunks_and_faults_poison_them(void **state)
     free(b);
 }
 
+/* A count that the JIT answers in one kernel call (a conjunction of f64
+ * comparisons in the mask register, no executor) gives the interpreter's
+ * answer, bit for bit, at every size around a vector and a chunk; NaN
+ * compares false (or true for !=); an avg of no rows is null. */
+static void counts_in_one_call_are_the_interpreters(void **state)
+{
+    (void)state;
+    enum { N = 16385 + 8 };
+    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    for (int i = 0; i < N; i++) {
+        a[i] = (double)(i * 37 % 101) / 100.0;
+        b[i] = i % 29 == 0 ? __builtin_nan("") : (double)(i * 53 % 97) / 96.0;
+    }
+    jc_options o;
+    jc_options_init(&o);
+    o.jit = 0;
+    jc_error err;
+    jc_engine *interp = jc_engine_new(&o, &err);
+    assert_non_null(interp);
+    static const char *const texts[] = {"sum(a > 0.5 and b < 0.2)", "avg(a >= b and b != 0.25)",
+                                        "sum(b > a)", "avg(a < 0.75 and (b == b and a <= b))"};
+    static const size_t sizes[] = {0, 1, 7, 8, 9, 1000, 16384, 16385, N};
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+        jc_column schema[] = {{"a", JC_F64, NULL, 0}, {"b", JC_F64, NULL, 0}};
+        jc_program *p = jc_compile(engine, texts[k], JC_NUL_TERMINATED, schema, 2, &err);
+        jc_program *q = jc_compile(interp, texts[k], JC_NUL_TERMINATED, schema, 2, &err);
+        assert_non_null(p);
+        assert_non_null(q);
+        for (size_t j = 0; j < sizeof sizes / sizeof *sizes; j++) {
+            const void *cols[] = {a, b};
+            jc_result got, want;
+            assert_int_equal(jc_run_slots(p, cols, 2, sizes[j], &got, &err), 0);
+            assert_int_equal(jc_run_slots(q, cols, 2, sizes[j], &want, &err), 0);
+            if (got.type != want.type || got.is_null != want.is_null ||
+                memcmp(&got.scalar, &want.scalar, sizeof got.scalar))
+                fail_msg("%s over %zu rows differs from the interpreter", texts[k], sizes[j]);
+        }
+        jc_program_free(p);
+        jc_program_free(q);
+    }
+    jc_engine_free(interp);
+    free(a);
+    free(b);
+}
+
 static void filter_then_selected_run_reports_the_callers_row(void **state)
 {
     (void)state;
@@ -391,6 +436,7 @@ int main(void)
         cmocka_unit_test(aggregate_gives_a_scalar_and_null_over_zero_rows),
         cmocka_unit_test(errors_carry_code_position_and_row),
         cmocka_unit_test(counts_are_exact_across_chunks_and_faults_poison_them),
+        cmocka_unit_test(counts_in_one_call_are_the_interpreters),
         cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),
         cmocka_unit_test(run_checks_lengths_and_types),
         cmocka_unit_test(columns_are_bound_by_name_in_any_order),

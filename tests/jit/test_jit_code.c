@@ -328,6 +328,13 @@ static void test_kernels_count_every_true_row_once(void **state)
             check_count("sum(a) + sum(isnan(b)) + max(b)", counts[j], offsets[i]);
             check_count("sum(a + (b + (a + (b + (a + (b + (a + (b + 1))))))) > 0)",
                         counts[j], offsets[i]);
+            /* conjunctions in the mask register (AVX-512): operands on the
+             * stack and scalar, nested either way, NaN in b; an `or` and
+             * a second count fall back to bools as lanes */
+            check_count("sum(a >= b and b != 0.25 and a <= 0.75)", counts[j], offsets[i]);
+            check_count("avg(a < 0.5 and (b > -3 and a == b))", counts[j], offsets[i]);
+            check_count("sum(a > 0 and b > 0 or a < -1)", counts[j], offsets[i]);
+            check_count("sum(a > 0.5 and b < 0.2) + sum(b > a)", counts[j], offsets[i]);
         }
     /* the chain: a zero accumulator, COUNT in the loop, its lanes stored */
     jit_isa isa = jit_isa_best();
@@ -337,6 +344,23 @@ static void test_kernels_count_every_true_row_once(void **state)
     assert_true(chain_has(pool, isa, "sum(a > b)", "COUNT"));
     assert_true(chain_has(pool, isa, "sum(a > b)", "ACCST"));
     assert_false(chain_has(pool, isa, "sum(a > b)", "STORE"));
+    if (jit_isa_supported(JIT_ISA_AVX512)) {
+        /* a conjunction of comparisons: one mask, narrowed, then counted */
+        const char *conj = "sum(a > 0.5 and b < 0.2)";
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "GTKS_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "LTKAS_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "COUNTK"));
+        assert_false(chain_has(pool, JIT_ISA_AVX512, conj, "AND"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, "sum(a > b)", "GTK_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, "sum(a > 0 and (b < 1 and b > a))",
+                              "GTKA_F64"));
+        /* not a conjunction, or a pass that calls out (k7 is not kept
+         * across a call): bools as lanes */
+        assert_false(chain_has(pool, JIT_ISA_AVX512, "sum(a > 0 or b > 0)", "COUNTK"));
+        assert_false(chain_has(pool, JIT_ISA_AVX512, "sum(sin(a) > 0 and b > 0)", "COUNTK"));
+        if (jit_isa_supported(JIT_ISA_AVX2))
+            assert_false(chain_has(pool, JIT_ISA_AVX2, conj, "COUNTK"));
+    }
     /* min and max of a bool are not counts */
     assert_false(chain_has(pool, isa, "max(a > b)", "COUNT"));
     jit_pool_free(pool);

@@ -61,10 +61,13 @@ static int ends_in_ret(const uint8_t *code, const jc_stencil *st)
 #endif
 }
 
-/* Pin stencils (shapes R, W) exist only for the set's pin registers. */
+/* Pin stencils (shapes R, W) exist only for the set's pin registers, mask
+ * stencils (K, J, M) only in a set with the mask register. */
 static int present(const jc_stencil_set *set, int id)
 {
     char sh = jc_stencil_shapes[id];
+    if (sh == 'K' || sh == 'J' || sh == 'M')
+        return set->masks;
     if (sh != 'R' && sh != 'W')
         return 1;
     return jc_stencil_pin(sh, jc_stencil_variants[id]) < set->npins;
@@ -187,8 +190,10 @@ static void test_pin_stencils_exist_for_the_sets_pins(void **state)
         const jc_stencil_set *set = jit_isa_set(isas[s]);
         if (!set)
             continue;
-        /* AVX-512 keeps zmm16..zmm29 for pins; the narrower sets have none */
+        /* AVX-512 keeps zmm16..zmm29 for pins and k7 for the mask; the
+         * narrower sets have neither */
         assert_int_equal(set->npins, isas[s] == JIT_ISA_AVX512 ? JC_PIN_REGS : 0);
+        assert_int_equal(set->masks, isas[s] == JIT_ISA_AVX512);
         for (int id = 0; id < JC_NSTENCILS; id++) {
             /* names spell the variant: ADDR_F64_<depth>_<pin> */
             char sh = jc_stencil_shapes[id];
