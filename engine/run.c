@@ -553,6 +553,16 @@ static int run_direct_count(const compiled *c, const uint64_t *consts,
     jc_block_io io = {cols, consts, outs};
     if (jit_run(c->code, 0, &io, 0, nrows) != 0)
         return 1;
+    out->is_column = 0;
+    out->is_null = 0;
+    out->rows = 0;
+    out->values = NULL;
+    if (t->nodes[t->root].op == OP_SUM) {
+        /* a sum of a bool is its count, an i64 (what agg_finish says) */
+        out->type = JC_I64;
+        out->scalar.i64 = (int64_t)count;
+        return 0;
+    }
     agg_acc acc;
     agg_begin(&acc, (jc_op)t->nodes[t->root].op,
               (jc_type)t->nodes[t->pass_outs[t->passes[0].first_out]].type);
@@ -563,10 +573,6 @@ static int run_direct_count(const compiled *c, const uint64_t *consts,
     if (state.kind != SCALAR_VALUE)
         return 1;
     out->type = (jc_type)t->nodes[t->root].type;
-    out->is_column = 0;
-    out->is_null = 0;
-    out->rows = 0;
-    out->values = NULL;
     if (out->type == JC_F64)
         memcpy(&out->scalar.f64, &bits, sizeof bits);
     else

@@ -489,18 +489,23 @@ static int scalar_as_operand(const lowering *L, const uint32_t *order, size_t j,
            fusion(L, order[j + 1], order[j], &form, &hole) >= 0;
 }
 
+/* How a mask comparison reads its right operand. */
+enum { KFORM_STACK, KFORM_SLOT, KFORM_PIN };
+
 /* The mask-register stencil (ops/stencil_list.h) for f64 comparison node
  * n: the first of a chain (sets the mask) or a later one (narrows it),
- * its right operand on the stack or a scalar slot; -1 if n is none. */
-static int mask_stencil(const jc_tree *t, uint32_t n, int first, int scalar)
+ * its right operand read as `form`; -1 if n is none. */
+static int mask_stencil(const jc_tree *t, uint32_t n, int first, int form)
 {
     const jc_node *nd = &t->nodes[n];
     if (nd->nargs != 2 || kid_type(t, n, 0) != JC_F64 || kid_type(t, n, 1) != JC_F64)
         return -1;
-#define FOUR(OP) {JC_ST_##OP##KA_F64, JC_ST_##OP##K_F64, JC_ST_##OP##KAS_F64, JC_ST_##OP##KS_F64}
-    static const int eq[4] = FOUR(EQ), ne[4] = FOUR(NE), lt[4] = FOUR(LT), le[4] = FOUR(LE),
-                     gt[4] = FOUR(GT), ge[4] = FOUR(GE);
-#undef FOUR
+#define SIX(OP)                                                                  \
+    {JC_ST_##OP##KA_F64, JC_ST_##OP##K_F64, JC_ST_##OP##KAS_F64, JC_ST_##OP##KS_F64, \
+     JC_ST_##OP##KAR_F64, JC_ST_##OP##KR_F64}
+    static const int eq[6] = SIX(EQ), ne[6] = SIX(NE), lt[6] = SIX(LT), le[6] = SIX(LE),
+                     gt[6] = SIX(GT), ge[6] = SIX(GE);
+#undef SIX
     const int *f;
     switch (nd->op) {
     case OP_EQ: f = eq; break;
@@ -511,7 +516,7 @@ static int mask_stencil(const jc_tree *t, uint32_t n, int first, int scalar)
     case OP_GE: f = ge; break;
     default: return -1;
     }
-    return f[2 * !!scalar + !!first];
+    return f[2 * form + !!first];
 }
 
 /* Does the pass call out (SLEEF, lane helpers)? A call clobbers the pin
@@ -541,7 +546,7 @@ static int mark_mask_chain(const jc_tree *t, const uint32_t *order, size_t from,
         if (nd->op == OP_AND && nd->nargs == 2 && mark[tree_kid(t, n, 0)] >= MARK_KCMP &&
             mark[tree_kid(t, n, 1)] >= MARK_KCMP)
             mark[n] = MARK_KAND;
-        else if (mask_stencil(t, n, 1, 0) >= 0)
+        else if (mask_stencil(t, n, 1, KFORM_STACK) >= 0)
             mark[n] = MARK_KCMP;
     }
     if (from < to && mark[order[to - 1]] >= MARK_KCMP)
@@ -561,7 +566,7 @@ static int mark_mask_chain(const jc_tree *t, const uint32_t *order, size_t from,
  * pins nothing: the call would clobber the pins. keys: scratch of
  * t->ncolumns + t->nconsts + t->naggs entries, all zero (left zero). */
 static void choose_pins(lowering *L, const jc_stencil_set *set, const uint32_t *order,
-                        size_t cnt, uint32_t *listed, uint32_t *keys)
+                        size_t cnt, uint32_t *listed, uint32_t *keys, unsigned reserve)
 {
     const jc_tree *t = L->t;
     L->npins = 0;
@@ -603,7 +608,8 @@ static void choose_pins(lowering *L, const jc_stencil_set *set, const uint32_t *
     /* the best npins candidates, kept sorted (ties: first use first) */
     uint32_t top_key[JC_PIN_REGS], top_score[JC_PIN_REGS];
     unsigned ntop = 0, want = set->npins < JC_PIN_REGS ? set->npins : JC_PIN_REGS;
-    for (size_t i = 0; i < nlisted && !calls; i++) {
+    want = want > reserve ? want - reserve : 0;
+    for (size_t i = 0; i < nlisted && !calls && want; i++) {
         uint32_t key = listed[i], v = keys[key];
         uint32_t score = key < ncols ? ((v & 0xFFFF) >= 2 ? 0x20000u + (v & 0xFFFF) : 0)
                                      : 0x10000u + (v >> 16);
@@ -685,7 +691,11 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     for (uint32_t u = 0; u < pass->ncols_used; u++)
         keys[pass->cols_used[u]] = 0;
 
-    choose_pins(&L, set, order, cnt, order + cnt, keys);
+    /* a count kept in the mask register may want pins 12 and 13 for the
+     * scalars it compares with (JC_KPIN_FIRST, JC_KPIN_AND) */
+    int kpossible = counting && set->masks && set->npins == JC_PIN_REGS &&
+                    !pass_calls(&L, set, order, cnt);
+    choose_pins(&L, set, order, cnt, order + cnt, keys, kpossible ? 2 : 0);
     /* keys, zero again, map each pin's key to it while the chain is made
      * (cleared at the end) */
     for (unsigned r = 0; r < L.npins; r++)
@@ -698,7 +708,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
      * marks a counted conjunction of comparisons kept in the mask register
      * (MARK_KCMP, MARK_KAND). */
     uint32_t *deferred = NULL; /* none until the pass has such an if */
-    int kcount = counting && set->masks && !pass_calls(&L, set, order, cnt);
+    int kcount = kpossible;
     if (ifs || kcount) {
         deferred = order + cnt;
         for (size_t i = 0; i < cnt; i++)
@@ -722,6 +732,9 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         kcount = j < cnt && mark_mask_chain(t, order, from, j + 1, deferred);
     }
     int kfirst = 1; /* the next mask comparison is the chain's first */
+    /* scalar slots (holes) loaded into pins 12 and 13 before the loop for
+     * the first comparison and for one narrowing comparison; 0: unused */
+    uint32_t kpin_hole[2] = {0, 0};
 
     int rc = 0;
     emitter e = {items, 0, 0, 0, 0, spill_off};
@@ -734,6 +747,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         use_slot(&L, PREG_SCALAR, L.pins[r].index, hole);
         put(&e, JC_ST_PINS_64 + (int)r, hole);
     }
+    size_t kpin_at = e.n; /* where the mask chain's pin loads go, if any */
     /* a count's accumulator: zero, then at the bottom of the stack for the
      * whole loop (every output's values are computed above it) */
     if (counting && apply(&e, JC_ST_ZERO_64, 'P', 0) < 0)
@@ -778,7 +792,15 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 /* the next operator reads this leaf from memory */
                 note_leaf(&L, n, form, hole);
                 if (deferred && deferred[order[j + 1]] == MARK_KCMP && form == 0) {
-                    rc = apply(&e, mask_stencil(t, order[j + 1], kfirst, 1), 'K', hole);
+                    /* the scalar from its pin (loaded once, before the
+                     * loop: inserted at the end), or from its slot */
+                    uint32_t *ph = &kpin_hole[!kfirst];
+                    int pinned = *ph == 0;
+                    if (pinned)
+                        *ph = hole;
+                    rc = apply(&e, mask_stencil(t, order[j + 1], kfirst,
+                                                pinned ? KFORM_PIN : KFORM_SLOT),
+                               'K', pinned ? 0 : hole);
                     kfirst = 0;
                 } else {
                     rc = apply(&e, id, 'U', hole);
@@ -802,7 +824,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             } else if (deferred && deferred[n] == MARK_KAND) {
                 rc = 0; /* the masked comparisons did the `and` */
             } else if (deferred && deferred[n] == MARK_KCMP) {
-                rc = apply(&e, mask_stencil(t, n, kfirst, 0), 'J', 0);
+                rc = apply(&e, mask_stencil(t, n, kfirst, KFORM_STACK), 'J', 0);
                 kfirst = 0;
             } else if ((id = select_stencil(t, n)) >= 0) {
                 rc = apply(&e, id, 'Q', 0);
@@ -842,6 +864,16 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     if (counting && apply(&e, JC_ST_ACCST, 'O', pass->acc_off) < 0)
         goto malformed;
     put(&e, JC_ST_EXIT, 0);
+    /* the mask chain's scalar pins, loaded before the loop */
+    for (unsigned q = 0; q < 2; q++) {
+        if (!kpin_hole[q])
+            continue;
+        memmove(items + kpin_at + 1, items + kpin_at, (e.n - kpin_at) * sizeof *items);
+        items[kpin_at].id = (uint16_t)(JC_ST_PINS_64 + (q ? JC_KPIN_AND : JC_KPIN_FIRST));
+        items[kpin_at].hole = kpin_hole[q];
+        e.n++;
+        (*loop)++;
+    }
     *nitems = e.n;
     pass->ctx_size = spill_off + e.max_spill * JC_VEC_BYTES_MAX;
     rc = 0;

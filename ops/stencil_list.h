@@ -104,9 +104,15 @@
     JC_KCMP(X, GT) JC_KCMP(X, GE) X(COUNTK, M)
 
 /* A comparison into the mask: first (K) or narrowing it (KA), of two stack
- * operands or of the top and a scalar slot (S). */
+ * operands, or of the top and a scalar: from its slot (S), or from the pin
+ * register the lowering loads it into before the loop (R: pin 12 for the
+ * first comparison, pin 13 for a narrowing one). */
 #define JC_KCMP(X, OP)                                                       \
-    X(OP##K_F64, J) X(OP##KA_F64, J) X(OP##KS_F64, K) X(OP##KAS_F64, K)
+    X(OP##K_F64, J) X(OP##KA_F64, J) X(OP##KS_F64, K) X(OP##KAS_F64, K)      \
+    X(OP##KR_F64, K) X(OP##KAR_F64, K)
+/* The pin registers of the R comparisons. */
+#define JC_KPIN_FIRST 12
+#define JC_KPIN_AND 13
 
 #define JC_FUSED6(X, OP)                                                     \
     X(OP##S_F64, U) X(OP##C_F64, U) X(OP##P0_F64, U) X(OP##P1_F64, U)        \

@@ -573,6 +573,7 @@ DEF_WPIN(DIVR_F64, x / r)
 
 /* ---- the mask register (AVX-512) ---------------------------------------- */
 #if defined(JC_ISA_AVX512)
+_Static_assert(JC_KPIN_FIRST == 12 && JC_KPIN_AND == 13, "xmm28 and xmm29 below");
 /* k7, which no stencil allocates (-ffixed-k7): set by a comparison, read
  * by the next one and by COUNTK; nothing between them calls out (jit/lower.c
  * keeps such chains to passes without calls). */
@@ -600,6 +601,9 @@ static const uint64_t kone = 1;
     STENCIL(NAME##_##d) { KREG_SET(EXPR(v##d, RIGHT_S)); CONTINUE; }
 #define KPOP2(d, e, NAME, EXPR) \
     STENCIL(NAME##_##d) { KREG_SET(EXPR(v##d, v##e)); CONTINUE; }
+/* the scalar from a pin (jit/lower.c loads it before the loop) */
+#define KPOP1R(d, NAME, EXPR, REG) \
+    STENCIL(NAME##_##d) { KREG_SET(EXPR(v##d, REG_GET(REG))); CONTINUE; }
 #define KCOUNT1(d, NAME)                                                        \
     STENCIL(NAME##_##d)                                                         \
     {                                                                           \
@@ -621,7 +625,9 @@ static const uint64_t kone = 1;
     EACH6(KPOP2, OP##K_F64, k_##OP)                                   \
     EACH6(KPOP2, OP##KA_F64, ka_##OP)                                 \
     EACH7(KPOP1, OP##KS_F64, k_##OP)                                  \
-    EACH7(KPOP1, OP##KAS_F64, ka_##OP)
+    EACH7(KPOP1, OP##KAS_F64, ka_##OP)                                \
+    EACH7(KPOP1R, OP##KR_F64, k_##OP, "xmm28")                        \
+    EACH7(KPOP1R, OP##KAR_F64, ka_##OP, "xmm29")
 DEF_KCMP(EQ)
 DEF_KCMP(NE)
 DEF_KCMP(LT)

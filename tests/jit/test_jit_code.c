@@ -335,6 +335,11 @@ static void test_kernels_count_every_true_row_once(void **state)
             check_count("avg(a < 0.5 and (b > -3 and a == b))", counts[j], offsets[i]);
             check_count("sum(a > 0 and b > 0 or a < -1)", counts[j], offsets[i]);
             check_count("sum(a > 0.5 and b < 0.2) + sum(b > a)", counts[j], offsets[i]);
+            check_count("sum(a > 0.5 and b < 0.2 and a < 0.9 and b > -0.5)", counts[j],
+                        offsets[i]);
+            /* columns read several times take the other pins */
+            check_count("sum(a * a > 0.5 and b * b < a * b + a and b != 2.5)", counts[j],
+                        offsets[i]);
         }
     /* the chain: a zero accumulator, COUNT in the loop, its lanes stored */
     jit_isa isa = jit_isa_best();
@@ -345,10 +350,15 @@ static void test_kernels_count_every_true_row_once(void **state)
     assert_true(chain_has(pool, isa, "sum(a > b)", "ACCST"));
     assert_false(chain_has(pool, isa, "sum(a > b)", "STORE"));
     if (jit_isa_supported(JIT_ISA_AVX512)) {
-        /* a conjunction of comparisons: one mask, narrowed, then counted */
+        /* a conjunction of comparisons: one mask, narrowed, then counted;
+         * the first two scalars in pins 12 and 13, a third from its slot */
         const char *conj = "sum(a > 0.5 and b < 0.2)";
-        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "GTKS_F64"));
-        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "LTKAS_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "GTKR_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "LTKAR_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "PINS_64_12"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "PINS_64_13"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, "sum(a > 0.5 and b < 0.2 and a < 0.9)",
+                              "LTKAS_F64"));
         assert_true(chain_has(pool, JIT_ISA_AVX512, conj, "COUNTK"));
         assert_false(chain_has(pool, JIT_ISA_AVX512, conj, "AND"));
         assert_true(chain_has(pool, JIT_ISA_AVX512, "sum(a > b)", "GTK_F64"));
