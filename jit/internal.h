@@ -44,9 +44,10 @@ typedef struct jit_pass {
     uint32_t out_off;    /* output pointers (adjusted to row 0) */
     uint32_t scalar_off; /* scalar slots: constants, then aggregates */
     uint32_t ctx_size;   /* spill slots end the context */
-    uint8_t preg_kind[JC_PTR_REGS];
+    uint8_t preg_kind[JC_PTR_REGS];  /* the first npregs are used */
     uint8_t preg_esize[JC_PTR_REGS]; /* element bytes (8 or 1) */
     uint32_t preg_index[JC_PTR_REGS];
+    uint32_t npregs;
     /* outputs: element sizes (8, or 1 for bool; 0 for the counted one) */
     uint32_t nout;
     uint8_t *out_size;

@@ -690,6 +690,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
 
     for (uint32_t u = 0; u < pass->ncols_used; u++)
         keys[pass->cols_used[u]] = 0;
+    pass->npregs = L.nreg;
 
     /* a count kept in the mask register may want pins 12 and 13 for the
      * scalars it compares with (JC_KPIN_FIRST, JC_KPIN_AND) */

@@ -46,14 +46,13 @@ typedef struct call_args {
 ALWAYS_INLINE void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void *const *cols,
                         void *const *outs, const uint64_t *scalars, size_t begin, size_t stop)
 {
-    for (unsigned r = 0; r < JC_PTR_REGS; r++) {
+    /* registers past npregs are never read (the caller zeroes them) */
+    for (unsigned r = 0; r < ps->npregs; r++) {
         uint32_t x = ps->preg_index[r];
         if (ps->preg_kind[r] == PREG_COLUMN)
             a->p[r] = bias(cols[x], stop, ps->preg_esize[r]);
-        else if (ps->preg_kind[r] == PREG_OUTPUT)
-            a->p[r] = bias(outs[x], stop - begin, ps->preg_esize[r]);
         else
-            a->p[r] = NULL;
+            a->p[r] = bias(outs[x], stop - begin, ps->preg_esize[r]);
     }
     for (uint32_t k = 0; k < ps->nslots; k++) {
         const jit_slot *s = &ps->slots[k];
@@ -63,9 +62,10 @@ ALWAYS_INLINE void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void 
         else
             *at = bias(outs[s->index], stop - begin, s->esize);
     }
-    if (ps->scalar_hi > ps->scalar_lo)
-        memcpy((char *)c + ps->scalar_off + 8 * ps->scalar_lo, scalars + ps->scalar_lo,
-               8 * (size_t)(ps->scalar_hi - ps->scalar_lo));
+    /* a few scalars as a rule: a loop costs less than a call of memcpy */
+    uint64_t *to = (uint64_t *)((char *)c + ps->scalar_off);
+    for (uint32_t k = ps->scalar_lo; k < ps->scalar_hi; k++)
+        to[k] = scalars[k];
 }
 
 /* Runs the loop over `rows` rows (whole vectors) ending where a was
@@ -145,7 +145,7 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
     unsigned char *ob = buf + (size_t)ps->ncols_used * JC_VEC_BYTES_MAX;
     for (uint32_t k = 0; k < ps->nout; k++)
         outs[k] = ob + (size_t)k * JC_VEC_BYTES_MAX;
-    call_args a;
+    call_args a = {{NULL}};
     fill(c, &a, ps, cols, outs, io->scalars, t0, t0 + L);
     c->fault = 0;
     uint64_t m = call(code, ps, c, &a, L) & ((1ull << r) - 1);
@@ -235,7 +235,7 @@ __attribute__((noinline)) static uint64_t run_whole(const jit_code *code, const 
     _Alignas(64) unsigned char stackbuf[STACK_CTX];
     jc_ctx *c = (jc_ctx *)stackbuf;
     c->fault = 0;
-    call_args a;
+    call_args a = {{NULL}};
     fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
     uint64_t mask = call(code, ps, c, &a, end - begin);
     harvest(ps, c, io, 0, code->lanes);
@@ -262,7 +262,7 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
     size_t L = code->lanes; /* a power of two */
     size_t n = end - begin;
     uint64_t mask = 0;
-    call_args a;
+    call_args a = {{NULL}};
     size_t m0 = begin;
     if (h) {
         /* rows may be computed twice (same inputs, same bits): one vector
