@@ -492,21 +492,26 @@ static int scalar_as_operand(const lowering *L, const uint32_t *order, size_t j,
 /* How a mask comparison reads its right operand. */
 enum { KFORM_STACK, KFORM_SLOT, KFORM_PIN };
 
-/* The mask-register stencil (ops/stencil_list.h) for f64 comparison node
- * n: the first of a chain (sets the mask) or a later one (narrows it),
- * its right operand read as `form`; -1 if n is none. */
+/* The mask-register stencil (ops/stencil_list.h) for comparison node n
+ * of two f64 or two i64: the first of a chain (sets the mask) or a later
+ * one (narrows it), its right operand read as `form`; -1 if n is none. */
 static int mask_stencil(const jc_tree *t, uint32_t n, int first, int form)
 {
     const jc_node *nd = &t->nodes[n];
-    if (nd->nargs != 2 || kid_type(t, n, 0) != JC_F64 || kid_type(t, n, 1) != JC_F64)
+    if (nd->nargs != 2)
         return -1;
-#define SIX(OP)                                                                  \
-    {JC_ST_##OP##KA_F64, JC_ST_##OP##K_F64, JC_ST_##OP##KAS_F64, JC_ST_##OP##KS_F64, \
-     JC_ST_##OP##KAR_F64, JC_ST_##OP##KR_F64}
-    static const int eq[6] = SIX(EQ), ne[6] = SIX(NE), lt[6] = SIX(LT), le[6] = SIX(LE),
-                     gt[6] = SIX(GT), ge[6] = SIX(GE);
+    uint8_t k0 = kid_type(t, n, 0);
+    if ((k0 != JC_F64 && k0 != JC_I64) || kid_type(t, n, 1) != k0)
+        return -1;
+#define SIX(OP, T)                                                               \
+    {JC_ST_##OP##KA_##T, JC_ST_##OP##K_##T, JC_ST_##OP##KAS_##T, JC_ST_##OP##KS_##T, \
+     JC_ST_##OP##KAR_##T, JC_ST_##OP##KR_##T}
+#define BOTH(OP) {SIX(OP, F64), SIX(OP, I64)}
+    static const int eq[2][6] = BOTH(EQ), ne[2][6] = BOTH(NE), lt[2][6] = BOTH(LT),
+                     le[2][6] = BOTH(LE), gt[2][6] = BOTH(GT), ge[2][6] = BOTH(GE);
+#undef BOTH
 #undef SIX
-    const int *f;
+    const int(*f)[6];
     switch (nd->op) {
     case OP_EQ: f = eq; break;
     case OP_NE: f = ne; break;
@@ -516,7 +521,7 @@ static int mask_stencil(const jc_tree *t, uint32_t n, int first, int form)
     case OP_GE: f = ge; break;
     default: return -1;
     }
-    return f[2 * form + !!first];
+    return f[k0 == JC_I64][2 * form + !!first];
 }
 
 /* Does the pass call out (SLEEF, lane helpers)? A call clobbers the pin
@@ -533,7 +538,7 @@ static int pass_calls(const lowering *L, const jc_stencil_set *set, const uint32
 }
 
 /* Marks, in mark[] by node id, a counted output whose value is a
- * conjunction of f64 comparisons (`a > 0.5 and b < c`): MARK_KCMP on each
+ * conjunction of f64 or i64 comparisons (`a > 0.5 and n < 10`): MARK_KCMP on each
  * comparison, MARK_KAND on each `and`; its nodes are order[from..to), the
  * root last. Returns 1 if it is one (else leaves no mark). */
 enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND };

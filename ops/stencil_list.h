@@ -35,13 +35,14 @@
  * PIN*_64 load a value into a pin register (a column once per iteration,
  * a scalar once per run); LOADR_64 pushes a pin, ADDR_F64... take their
  * right operand from one.
- * A count of a conjunction of f64 comparisons (`sum(a > 0.5 and b < c)`)
- * keeps its bools in the mask register instead of the value stack: the
- * first comparison sets it (LTK_F64: two stack operands; LTKS_F64: the
- * right one a scalar slot), each further one narrows it with a masked
- * compare (LTKA_F64, LTKAS_F64: the `and` costs nothing), and COUNTK adds
- * one to the accumulator's lanes it selects. Three instructions per vector
- * for two comparisons, where bools as vector lanes take six.
+ * A count of a conjunction of f64 or i64 comparisons (`sum(a > 0.5 and
+ * n < 10)`) keeps its bools in the mask register instead of the value
+ * stack: the first comparison sets it (LTK_F64: two stack operands;
+ * LTKS_F64: the right one a scalar slot; LTKR_F64: a pinned scalar), each
+ * further one narrows it with a masked compare (LTKA_F64, LTKAS_F64,
+ * LTKAR_F64: the `and` costs nothing), and COUNTK adds one to the
+ * accumulator's lanes it selects. Three instructions per vector for two
+ * comparisons, where bools as vector lanes take six.
  */
 #ifndef JC_OPS_STENCIL_LIST_H
 #define JC_OPS_STENCIL_LIST_H
@@ -106,10 +107,11 @@
 /* A comparison into the mask: first (K) or narrowing it (KA), of two stack
  * operands, or of the top and a scalar: from its slot (S), or from the pin
  * register the lowering loads it into before the loop (R: pin 12 for the
- * first comparison, pin 13 for a narrowing one). */
-#define JC_KCMP(X, OP)                                                       \
-    X(OP##K_F64, J) X(OP##KA_F64, J) X(OP##KS_F64, K) X(OP##KAS_F64, K)      \
-    X(OP##KR_F64, K) X(OP##KAR_F64, K)
+ * first comparison, pin 13 for a narrowing one); of f64 or i64 lanes. */
+#define JC_KCMP(X, OP) JC_KCMP_T(X, OP, F64) JC_KCMP_T(X, OP, I64)
+#define JC_KCMP_T(X, OP, T)                                                  \
+    X(OP##K_##T, J) X(OP##KA_##T, J) X(OP##KS_##T, K) X(OP##KAS_##T, K)      \
+    X(OP##KR_##T, K) X(OP##KAR_##T, K)
 /* The pin registers of the R comparisons. */
 #define JC_KPIN_FIRST 12
 #define JC_KPIN_AND 13

@@ -612,22 +612,31 @@ static const uint64_t kone = 1;
         v##d = acc;                                                             \
         CONTINUE;                                                               \
     }
-/* the predicates of CMPF (the comparison operators) */
-#define K_EQ(a, b, F) F(a, b, _CMP_EQ_OQ)
-#define K_NE(a, b, F) F(a, b, _CMP_NEQ_UQ)
-#define K_LT(a, b, F) F(a, b, _CMP_LT_OS)
-#define K_LE(a, b, F) F(a, b, _CMP_LE_OS)
-#define K_GT(a, b, F) F(a, b, _CMP_GT_OS)
-#define K_GE(a, b, F) F(a, b, _CMP_GE_OS)
-#define DEF_KCMP(OP)                                                  \
-    static inline __mmask8 k_##OP(V a, V b) { return K_##OP(a, b, KCMP); }   \
-    static inline __mmask8 ka_##OP(V a, V b) { return K_##OP(a, b, KCMPA); } \
-    EACH6(KPOP2, OP##K_F64, k_##OP)                                   \
-    EACH6(KPOP2, OP##KA_F64, ka_##OP)                                 \
-    EACH7(KPOP1, OP##KS_F64, k_##OP)                                  \
-    EACH7(KPOP1, OP##KAS_F64, ka_##OP)                                \
-    EACH7(KPOP1R, OP##KR_F64, k_##OP, "xmm28")                        \
-    EACH7(KPOP1R, OP##KAR_F64, ka_##OP, "xmm29")
+#define KCMPI(a, b, P) _mm512_cmp_epi64_mask((__m512i)(a), (__m512i)(b), P)
+#define KCMPIA(a, b, P) _mm512_mask_cmp_epi64_mask(kreg_get(), (__m512i)(a), (__m512i)(b), P)
+/* the predicates of CMPF (f64) and CMPI (i64): the comparison operators' */
+#define KP_EQ_F64 _CMP_EQ_OQ
+#define KP_NE_F64 _CMP_NEQ_UQ
+#define KP_LT_F64 _CMP_LT_OS
+#define KP_LE_F64 _CMP_LE_OS
+#define KP_GT_F64 _CMP_GT_OS
+#define KP_GE_F64 _CMP_GE_OS
+#define KP_EQ_I64 _MM_CMPINT_EQ
+#define KP_NE_I64 _MM_CMPINT_NE
+#define KP_LT_I64 _MM_CMPINT_LT
+#define KP_LE_I64 _MM_CMPINT_LE
+#define KP_GT_I64 _MM_CMPINT_NLE
+#define KP_GE_I64 _MM_CMPINT_NLT
+#define DEF_KCMP_T(OP, T, CMP, CMPA)                                                  \
+    static inline __mmask8 k_##OP##_##T(V a, V b) { return CMP(a, b, KP_##OP##_##T); } \
+    static inline __mmask8 ka_##OP##_##T(V a, V b) { return CMPA(a, b, KP_##OP##_##T); } \
+    EACH6(KPOP2, OP##K_##T, k_##OP##_##T)                                             \
+    EACH6(KPOP2, OP##KA_##T, ka_##OP##_##T)                                           \
+    EACH7(KPOP1, OP##KS_##T, k_##OP##_##T)                                            \
+    EACH7(KPOP1, OP##KAS_##T, ka_##OP##_##T)                                          \
+    EACH7(KPOP1R, OP##KR_##T, k_##OP##_##T, "xmm28")                                  \
+    EACH7(KPOP1R, OP##KAR_##T, ka_##OP##_##T, "xmm29")
+#define DEF_KCMP(OP) DEF_KCMP_T(OP, F64, KCMP, KCMPA) DEF_KCMP_T(OP, I64, KCMPI, KCMPIA)
 DEF_KCMP(EQ)
 DEF_KCMP(NE)
 DEF_KCMP(LT)
