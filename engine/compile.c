@@ -114,6 +114,7 @@ static int build_compiled(void *ctx, void **value, size_t *bytes, jc_error *err)
 #ifdef JC_HAVE_JIT
     c->direct_count = c->code && t->npasses == 1 && !t->passes[0].is_final &&
                       t->passes[0].nout == 1 && t->naggs == 1 && t->root == t->aggs[0] &&
+                      (t->nodes[t->root].op == OP_SUM || t->nodes[t->root].op == OP_AVG) &&
                       jit_output_counted(c->code, 0, 0);
 #endif
     c->bytes = sizeof *c + (size_t)c->tree.nnodes * sizeof(jc_node) +

@@ -536,11 +536,10 @@ static int run_direct(const compiled *c, const uint64_t *consts, const void *con
 
 /* The most common aggregate, a count: the tree is one sum or avg of a bool
  * that the JIT counts in its kernel (engine.h, direct_count), over rows
- * that fit one chunk. One kernel call adds up the true rows; the
- * aggregate's own code finishes it, as the general path would. Returns 0
- * when *out is the answer; 1 when this does not apply, a row may have
- * faulted, or the answer is not a plain value (an avg of no rows), and
- * the general path must run. */
+ * that fit one chunk. One kernel call adds up the true rows: that is the
+ * sum, and the avg is one division. Returns 0 when *out is the answer; 1
+ * when this does not apply (no rows, too many, another tree) or a row may
+ * have faulted, and the general path must run. */
 static int run_direct_count(const compiled *c, const uint64_t *consts,
                             const void *const *cols, size_t nrows, jc_result *out)
 {
@@ -561,22 +560,13 @@ static int run_direct_count(const compiled *c, const uint64_t *consts,
         /* a sum of a bool is its count, an i64 (what agg_finish says) */
         out->type = JC_I64;
         out->scalar.i64 = (int64_t)count;
-        return 0;
+    } else {
+        /* an avg of a bool: count and rows are exact doubles (at most a
+         * chunk), so one division rounds their exact quotient once, as
+         * agg_finish's agg_div_exact does */
+        out->type = JC_F64;
+        out->scalar.f64 = (double)count / (double)nrows;
     }
-    agg_acc acc;
-    agg_begin(&acc, (jc_op)t->nodes[t->root].op,
-              (jc_type)t->nodes[t->pass_outs[t->passes[0].first_out]].type);
-    agg_add_count(&acc, count);
-    uint64_t bits;
-    jc_scalar_state state;
-    agg_finish(&acc, nrows, &bits, &state);
-    if (state.kind != SCALAR_VALUE)
-        return 1;
-    out->type = (jc_type)t->nodes[t->root].type;
-    if (out->type == JC_F64)
-        memcpy(&out->scalar.f64, &bits, sizeof bits);
-    else
-        out->scalar.i64 = (int64_t)bits;
     return 0;
 #else
     (void)c, (void)consts, (void)cols, (void)nrows, (void)out;
