@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/select.h"
 #include "interp/reduce.h"
 #include "util/error.h"
 #include "util/mem.h"
@@ -312,29 +313,6 @@ int jc_run_selected(const jc_program *p, const jc_column *cols, size_t ncols,
     return run_rows(p, cols, ncols, nrows, nsel ? indices : none, nsel, NULL, out, err);
 }
 
-/* The positions of the 1 bytes, in order, into out (room for their count
- * plus one: every row is written, and only a selected one kept). No branch
- * per row, which a selection of a few percent would mispredict; a word of
- * eight unselected rows is skipped whole. */
-static void list_true(const uint8_t *v, size_t n, size_t *out)
-{
-    size_t k = 0, i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, v + i, 8);
-        if (!w)
-            continue;
-        for (size_t j = i; j < i + 8; j++) {
-            out[k] = j;
-            k += v[j];
-        }
-    }
-    for (; i < n; i++) {
-        out[k] = i;
-        k += v[i];
-    }
-}
-
 int jc_filter(const jc_program *p, const jc_column *cols, size_t ncols, size_t nrows,
               jc_selection *out, jc_error *err)
 {
@@ -355,13 +333,13 @@ int jc_filter(const jc_program *p, const jc_column *cols, size_t ncols, size_t n
         count = bool_count(r.values, r.rows);
     else if (!r.is_null && r.scalar.b)
         count = nrows;
-    out->indices = mem_alloc((count + 1) * sizeof(size_t));
+    out->indices = mem_alloc((count + SELECT_SLACK) * sizeof(size_t));
     if (!out->indices) {
         jc_result_free(&r);
         return error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of memory for a selection");
     }
     if (r.is_column)
-        list_true(r.values, r.rows, out->indices);
+        select_rows(r.values, r.rows, out->indices);
     else
         for (size_t k = 0; k < count; k++)
             out->indices[k] = k;
