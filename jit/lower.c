@@ -697,10 +697,15 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         keys[pass->cols_used[u]] = 0;
     pass->npregs = L.nreg;
 
-    /* a count kept in the mask register may want pins 12 and 13 for the
-     * scalars it compares with (JC_KPIN_FIRST, JC_KPIN_AND) */
-    int kpossible = counting && set->masks && set->npins == JC_PIN_REGS &&
-                    !pass_calls(&L, set, order, cnt);
+    /* a bool output kept in the mask register (counted or stored) may want
+     * pins 12 and 13 for the scalars it compares with (JC_KPIN_FIRST,
+     * JC_KPIN_AND) */
+    int kpossible = 0;
+    for (uint32_t k = 0; k < ps->nout && set->masks && set->npins == JC_PIN_REGS; k++) {
+        const jc_node *r = &t->nodes[t->pass_outs[ps->first_out + k]];
+        kpossible |= r->type == JC_BOOL && (r->op == OP_AND || mask_stencil(t, (uint32_t)(r - t->nodes), 1, KFORM_STACK) >= 0);
+    }
+    kpossible = kpossible && !pass_calls(&L, set, order, cnt);
     choose_pins(&L, set, order, cnt, order + cnt, keys, kpossible ? 2 : 0);
     /* keys, zero again, map each pin's key to it while the chain is made
      * (cleared at the end) */
@@ -726,18 +731,20 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         deferred[tree_kid(t, order[j], 0)] = MARK_IFCOND;
     }
     if (kcount) {
-        /* the counted output's nodes: after the previous output's root */
+        /* each bool output that is a conjunction of comparisons, counted
+         * or stored: its nodes run from after the previous output's root */
         size_t from = 0, j = 0;
-        for (uint32_t k = 0; k <= (uint32_t)pass->counted && j < cnt; j++)
-            if (order[j] == t->pass_outs[ps->first_out + k]) {
-                if (k++ < (uint32_t)pass->counted)
-                    from = j + 1;
-                else
-                    break;
-            }
-        kcount = j < cnt && mark_mask_chain(t, order, from, j + 1, deferred);
+        for (uint32_t k = 0; k < ps->nout && j < cnt; j++) {
+            uint32_t root = t->pass_outs[ps->first_out + k];
+            if (order[j] != root)
+                continue;
+            if (t->nodes[root].type == JC_BOOL)
+                mark_mask_chain(t, order, from, j + 1, deferred);
+            from = j + 1;
+            k++;
+        }
     }
-    int kfirst = 1; /* the next mask comparison is the chain's first */
+    int kfirst = 1; /* the next mask comparison is its chain's first */
     /* scalar slots (holes) loaded into pins 12 and 13 before the loop for
      * the first comparison and for one narrowing comparison; 0: unused */
     uint32_t kpin_hole[2] = {0, 0};
@@ -774,6 +781,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     size_t j = 0;
     for (uint32_t k = 0; k < ps->nout; k++) {
         uint32_t root = t->pass_outs[ps->first_out + k];
+        kfirst = 1;
         for (; j < cnt; j++) {
             uint32_t n = order[j];
             const jc_node *nd = &t->nodes[n];
@@ -848,7 +856,7 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 break; /* this output is computed */
             }
         }
-        int in_mask = kcount && (int32_t)k == pass->counted;
+        int in_mask = kcount && deferred[root] >= MARK_KCMP;
         if (e.k + e.base != (unsigned)!in_mask + (unsigned)counting)
             goto malformed;
         if ((int32_t)k == pass->counted) {
@@ -863,8 +871,14 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         uint32_t hole = pass->out_off + 8 * k;
         if (preg < 0)
             use_slot(&L, PREG_OUTPUT, k, hole);
-        if (apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0)
+        if (in_mask) {
+            /* bool bytes straight from the mask; the stack is untouched */
+            static const int kst[] = {JC_ST_STOREKC_B, JC_ST_STOREKP0_B, JC_ST_STOREKP1_B,
+                                      JC_ST_STOREKP2_B, JC_ST_STOREKP3_B};
+            put(&e, kst[preg + 1], preg < 0 ? hole : 0);
+        } else if (apply(&e, store_stencil(preg, t->nodes[root].type), 'O', hole) < 0) {
             goto malformed;
+        }
     }
     put(&e, JC_ST_TAIL, 0);
     if (counting && apply(&e, JC_ST_ACCST, 'O', pass->acc_off) < 0)

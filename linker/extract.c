@@ -255,14 +255,13 @@ static unsigned check_pins(int partial)
     return n;
 }
 
-/* The mask register's stencils (shapes K, J, M): all of them or none.
+/* The mask register's stencils (shapes K, J, M, N): all of them or none.
  * Returns 1 if the set has them. */
 static unsigned check_masks(int partial)
 {
     int any = -1;
     for (int k = 0; k < JC_NSTENCILS && !partial; k++) {
-        char sh = jc_stencil_shapes[k];
-        if (sh != 'K' && sh != 'J' && sh != 'M')
+        if (!JC_SHAPE_MASK(jc_stencil_shapes[k]))
             continue;
         if (any < 0)
             any = g_found[k];

@@ -20,9 +20,10 @@
  *   K  into the mask: m = f(v[d]), v[d] popped      d = 0..6
  *   J  into the mask: m = f(v[d], v[d+1]), popped   d = 0..5
  *   M  from the mask: v[d] = f(v[d], m)             d = 0..6
+ *   N  from the mask, the stack untouched           one variant
  * Pin registers (ops/vec.h) exist only in sets that have them (AVX-512):
  * a set without them has no R and W stencils at all. The mask register m
- * (k7) likewise: a set without one has no K, J and M stencils.
+ * (k7) likewise: a set without one has no K, J, M and N stencils.
  * Suffixes: 64 = any 8-byte lane (f64 or i64 bits), F64/I64/B = the type.
  * LOADC/STOREC take the column/output pointer from a context slot (hole),
  * LOADPk/STOREPk from pointer register k. Fused stencils (ADDS_F64,
@@ -42,7 +43,9 @@
  * further one narrows it with a masked compare (LTKA_F64, LTKAS_F64,
  * LTKAR_F64: the `and` costs nothing), and COUNTK adds one to the
  * accumulator's lanes it selects. Three instructions per vector for two
- * comparisons, where bools as vector lanes take six.
+ * comparisons, where bools as vector lanes take six. A stored output that
+ * is such a conjunction (a filter) is stored from the mask as bool bytes
+ * (STOREKC_B, STOREKP0_B...).
  */
 #ifndef JC_OPS_STENCIL_LIST_H
 #define JC_OPS_STENCIL_LIST_H
@@ -102,7 +105,9 @@
     X(ADDR_F64, W) X(SUBR_F64, W) X(MULR_F64, W) X(DIVR_F64, W)             \
     /* the mask register */                                                  \
     JC_KCMP(X, EQ) JC_KCMP(X, NE) JC_KCMP(X, LT) JC_KCMP(X, LE)              \
-    JC_KCMP(X, GT) JC_KCMP(X, GE) X(COUNTK, M)
+    JC_KCMP(X, GT) JC_KCMP(X, GE) X(COUNTK, M)                               \
+    X(STOREKC_B, N) X(STOREKP0_B, N) X(STOREKP1_B, N) X(STOREKP2_B, N)       \
+    X(STOREKP3_B, N)
 
 /* A comparison into the mask: first (K) or narrowing it (KA), of two stack
  * operands, or of the top and a scalar: from its slot (S), or from the pin
@@ -136,8 +141,12 @@
 #define JC_SHAPE_VARIANTS_K 7
 #define JC_SHAPE_VARIANTS_J 6
 #define JC_SHAPE_VARIANTS_M 7
+#define JC_SHAPE_VARIANTS_N 1
 
 /* Shapes whose stencils exist only in the sets that have their registers. */
-#define JC_SHAPE_OPTIONAL(s) ((s) == 'R' || (s) == 'W' || (s) == 'K' || (s) == 'J' || (s) == 'M')
+#define JC_SHAPE_OPTIONAL(s)                                                 \
+    ((s) == 'R' || (s) == 'W' || (s) == 'K' || (s) == 'J' || (s) == 'M' || (s) == 'N')
+/* The mask register's shapes. */
+#define JC_SHAPE_MASK(s) ((s) == 'K' || (s) == 'J' || (s) == 'M' || (s) == 'N')
 
 #endif /* JC_OPS_STENCIL_LIST_H */

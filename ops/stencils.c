@@ -644,4 +644,18 @@ DEF_KCMP(LE)
 DEF_KCMP(GT)
 DEF_KCMP(GE)
 EACH7(KCOUNT1, COUNTK)
+/* a conjunction stored as bool bytes: lane bits to bytes with pdep, as
+ * store_bools, from the mask itself */
+#define KSTORE(NAME, P)                                                       \
+    STENCIL(NAME)                                                             \
+    {                                                                         \
+        uint64_t b_ = _pdep_u64((uint64_t)kreg_get(), 0x0101010101010101ull); \
+        __builtin_memcpy((P) + i, &b_, 8);                                    \
+        CONTINUE;                                                             \
+    }
+KSTORE(STOREKC_B, CTX_AT(char *, HOLE_A))
+KSTORE(STOREKP0_B, p0)
+KSTORE(STOREKP1_B, p1)
+KSTORE(STOREKP2_B, p2)
+KSTORE(STOREKP3_B, p3)
 #endif

@@ -197,6 +197,64 @@ static void counts_in_one_call_are_the_interpreters(void **state)
     free(b);
 }
 
+/* Bool columns and filters whose conjunction the JIT keeps in the mask
+ * register (stored as bytes from it) are the interpreter's, byte for
+ * byte and row for row, at every size around a vector, 64 rows and a
+ * chunk, NaN included. */
+static void filters_from_the_mask_are_the_interpreters(void **state)
+{
+    (void)state;
+    enum { N = 16385 + 8 };
+    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+    for (int i = 0; i < N; i++) {
+        a[i] = (double)(i * 37 % 101) / 100.0;
+        b[i] = i % 29 == 0 ? __builtin_nan("") : (double)(i * 53 % 97) / 96.0;
+    }
+    jc_options o;
+    jc_options_init(&o);
+    o.jit = 0;
+    jc_error err;
+    jc_engine *interp = jc_engine_new(&o, &err);
+    /* an engine of its own: the shared one's cache stays as the other
+     * tests expect it */
+    jc_engine *jit = jc_engine_new(NULL, &err);
+    assert_non_null(interp);
+    assert_non_null(jit);
+    static const char *const texts[] = {"a > 0.5 and b < 0.2", "a >= b and b != 0.25 and a <= 0.75",
+                                        "int(a * 4) > 1 and b < 0.5", "a > 0.3",
+                                        "(a > 0.5 and b < 0.2) == (b > a)"};
+    static const size_t sizes[] = {1, 7, 8, 9, 63, 64, 65, 1000, 16385, N};
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
+        for (size_t j = 0; j < sizeof sizes / sizeof *sizes; j++) {
+            size_t n = sizes[j];
+            jc_column cols[] = {{"a", JC_F64, a, n}, {"b", JC_F64, b, n}};
+            jc_result got, want;
+            assert_int_equal(jc_eval(jit, texts[k], JC_NUL_TERMINATED, cols, 2, n, &got, &err), 0);
+            assert_int_equal(jc_eval(interp, texts[k], JC_NUL_TERMINATED, cols, 2, n, &want, &err), 0);
+            assert_true(got.is_column && want.is_column && got.rows == n);
+            if (memcmp(got.values, want.values, n))
+                fail_msg("%s over %zu rows differs from the interpreter", texts[k], n);
+            jc_result_free(&got);
+            jc_result_free(&want);
+            jc_program *p = jc_compile(jit, texts[k], JC_NUL_TERMINATED, cols, 2, &err);
+            jc_program *q = jc_compile(interp, texts[k], JC_NUL_TERMINATED, cols, 2, &err);
+            jc_selection sg, sw;
+            assert_int_equal(jc_filter(p, cols, 2, n, &sg, &err), 0);
+            assert_int_equal(jc_filter(q, cols, 2, n, &sw, &err), 0);
+            assert_int_equal(sg.count, sw.count);
+            if (sg.count && memcmp(sg.indices, sw.indices, sg.count * sizeof *sg.indices))
+                fail_msg("%s over %zu rows selects other rows", texts[k], n);
+            jc_selection_free(&sg);
+            jc_selection_free(&sw);
+            jc_program_free(p);
+            jc_program_free(q);
+        }
+    jc_engine_free(interp);
+    jc_engine_free(jit);
+    free(a);
+    free(b);
+}
+
 static void filter_then_selected_run_reports_the_callers_row(void **state)
 {
     (void)state;
@@ -437,6 +495,7 @@ int main(void)
         cmocka_unit_test(errors_carry_code_position_and_row),
         cmocka_unit_test(counts_are_exact_across_chunks_and_faults_poison_them),
         cmocka_unit_test(counts_in_one_call_are_the_interpreters),
+        cmocka_unit_test(filters_from_the_mask_are_the_interpreters),
         cmocka_unit_test(filter_then_selected_run_reports_the_callers_row),
         cmocka_unit_test(run_checks_lengths_and_types),
         cmocka_unit_test(columns_are_bound_by_name_in_any_order),

@@ -141,9 +141,14 @@ static void test_reused_columns_and_scalars_are_pinned(void **state)
     /* a scalar right operand is read from its pin */
     assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "ADDR_F64"));
     assert_true(chain_has(pool, JIT_ISA_AVX512, "(a*0.5 + 0.25)*a + 0.125", "PINS_64"));
-    /* a scalar compared with is a broadcast operand, not a pin and a move */
-    assert_true(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "GTS_F64"));
-    assert_false(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "PIN"));
+    /* a scalar compared with is a broadcast operand, not a pin and a move
+     * (outside a conjunction kept in the mask register) */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "(a > 0.5) == (b < 0.2)", "GTS_F64"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "(a > 0.5) == (b < 0.2)", "PIN"));
+    /* a stored conjunction (a filter) is stored from the mask register */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "GTKR_F64"));
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "STOREKP"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "AND"));
     /* an if on a comparison of f64 is one select stencil */
     assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "SELGT_F64"));
     assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "GT_F64"));

@@ -62,11 +62,11 @@ static int ends_in_ret(const uint8_t *code, const jc_stencil *st)
 }
 
 /* Pin stencils (shapes R, W) exist only for the set's pin registers, mask
- * stencils (K, J, M) only in a set with the mask register. */
+ * stencils (K, J, M, N) only in a set with the mask register. */
 static int present(const jc_stencil_set *set, int id)
 {
     char sh = jc_stencil_shapes[id];
-    if (sh == 'K' || sh == 'J' || sh == 'M')
+    if (JC_SHAPE_MASK(sh))
         return set->masks;
     if (sh != 'R' && sh != 'W')
         return 1;
@@ -201,7 +201,7 @@ static void test_pin_stencils_exist_for_the_sets_pins(void **state)
             char want[32];
             if (sh == 'W')
                 snprintf(want, sizeof want, "_%u_%u", v / JC_PIN_REGS, v % JC_PIN_REGS);
-            else if (sh == 'S')
+            else if (sh == 'S' || sh == 'N')
                 want[0] = 0;
             else
                 snprintf(want, sizeof want, "_%u", v);
