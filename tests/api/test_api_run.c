@@ -152,6 +152,29 @@ static void counts_are_exact_across_chunks_and_faults_poison_them(void **state)
     free(b);
 }
 
+/* For the tests of what the JIT keeps in the mask register: columns a and
+ * b of MASK_ROWS rows (past a chunk), b NaN every 29th row; and an engine
+ * that only interprets, to compare with. */
+#define MASK_ROWS (16385 + 8)
+static void mask_test_columns(double **a, double **b)
+{
+    *a = malloc(MASK_ROWS * sizeof **a);
+    *b = malloc(MASK_ROWS * sizeof **b);
+    for (int i = 0; i < MASK_ROWS; i++) {
+        (*a)[i] = (double)(i * 37 % 101) / 100.0;
+        (*b)[i] = i % 29 == 0 ? __builtin_nan("") : (double)(i * 53 % 97) / 96.0;
+    }
+}
+
+static jc_engine *interpreter_engine(void)
+{
+    jc_options o;
+    jc_options_init(&o);
+    o.jit = 0;
+    jc_error err;
+    return jc_engine_new(&o, &err);
+}
+
 /* A count that the JIT answers in one kernel call (a conjunction of f64
  * comparisons in the mask register, no executor) gives the interpreter's
  * answer, bit for bit, at every size around a vector and a chunk; NaN
@@ -159,17 +182,11 @@ static void counts_are_exact_across_chunks_and_faults_poison_them(void **state)
 static void counts_in_one_call_are_the_interpreters(void **state)
 {
     (void)state;
-    enum { N = 16385 + 8 };
-    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
-    for (int i = 0; i < N; i++) {
-        a[i] = (double)(i * 37 % 101) / 100.0;
-        b[i] = i % 29 == 0 ? __builtin_nan("") : (double)(i * 53 % 97) / 96.0;
-    }
-    jc_options o;
-    jc_options_init(&o);
-    o.jit = 0;
+    enum { N = MASK_ROWS };
+    double *a, *b;
+    mask_test_columns(&a, &b);
     jc_error err;
-    jc_engine *interp = jc_engine_new(&o, &err);
+    jc_engine *interp = interpreter_engine();
     assert_non_null(interp);
     static const char *const texts[] = {"sum(a > 0.5 and b < 0.2)", "avg(a >= b and b != 0.25)",
                                         "sum(b > a)", "avg(a < 0.75 and (b == b and a <= b))"};
@@ -204,17 +221,11 @@ static void counts_in_one_call_are_the_interpreters(void **state)
 static void filters_from_the_mask_are_the_interpreters(void **state)
 {
     (void)state;
-    enum { N = 16385 + 8 };
-    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
-    for (int i = 0; i < N; i++) {
-        a[i] = (double)(i * 37 % 101) / 100.0;
-        b[i] = i % 29 == 0 ? __builtin_nan("") : (double)(i * 53 % 97) / 96.0;
-    }
-    jc_options o;
-    jc_options_init(&o);
-    o.jit = 0;
+    enum { N = MASK_ROWS };
+    double *a, *b;
+    mask_test_columns(&a, &b);
     jc_error err;
-    jc_engine *interp = jc_engine_new(&o, &err);
+    jc_engine *interp = interpreter_engine();
     /* an engine of its own: the shared one's cache stays as the other
      * tests expect it */
     jc_engine *jit = jc_engine_new(NULL, &err);
