@@ -537,29 +537,52 @@ static int pass_calls(const lowering *L, const jc_stencil_set *set, const uint32
     return 0;
 }
 
-/* Marks, in mark[] by node id, a counted output whose value is a
- * conjunction of f64 or i64 comparisons (`a > 0.5 and n < 10`): MARK_KCMP on each
- * comparison, MARK_KAND on each `and`; its nodes are order[from..to), the
- * root last. Returns 1 if it is one (else leaves no mark). */
-enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND };
+/* Marks in mark[] (by node id). MARK_IFCOND: the comparison an if's SEL
+ * stencil makes. MARK_KCMP, MARK_KAND: the comparisons and `and`s of a
+ * bool output kept in the mask register. MARK_CCMP, MARK_CAND: the same,
+ * while mark_mask_chain has not yet decided. */
+enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND, MARK_CCMP, MARK_CAND };
+
+/* Turns candidate n and, through `and`s, the candidates under it into
+ * members of the chain. */
+static void keep_chain(const jc_tree *t, uint32_t n, uint32_t *mark)
+{
+    if (mark[n] == MARK_CAND) {
+        mark[n] = MARK_KAND;
+        keep_chain(t, tree_kid(t, n, 0), mark);
+        keep_chain(t, tree_kid(t, n, 1), mark);
+    } else {
+        mark[n] = MARK_KCMP;
+    }
+}
+
+/* Marks a bool output whose value is a conjunction of f64 or i64
+ * comparisons (`a > 0.5 and n < 10`): MARK_KCMP on each of its
+ * comparisons, MARK_KAND on each `and`; its nodes are order[from..to),
+ * the root last. Only what hangs from the root through `and`s is the
+ * chain: a comparison inside an operand (`if(a > b, a, b) > 0.5`) is not,
+ * and keeps its mark. Returns 1 if the output is such a conjunction. */
 static int mark_mask_chain(const jc_tree *t, const uint32_t *order, size_t from, size_t to,
                            uint32_t *mark)
 {
     for (size_t j = from; j < to; j++) {
         uint32_t n = order[j];
         const jc_node *nd = &t->nodes[n];
-        if (nd->op == OP_AND && nd->nargs == 2 && mark[tree_kid(t, n, 0)] >= MARK_KCMP &&
-            mark[tree_kid(t, n, 1)] >= MARK_KCMP)
-            mark[n] = MARK_KAND;
+        if (mark[n])
+            continue; /* an if's comparison */
+        if (nd->op == OP_AND && nd->nargs == 2 && mark[tree_kid(t, n, 0)] >= MARK_CCMP &&
+            mark[tree_kid(t, n, 1)] >= MARK_CCMP)
+            mark[n] = MARK_CAND;
         else if (mask_stencil(t, n, 1, KFORM_STACK) >= 0)
-            mark[n] = MARK_KCMP;
+            mark[n] = MARK_CCMP;
     }
-    if (from < to && mark[order[to - 1]] >= MARK_KCMP)
-        return 1;
+    int chain = from < to && mark[order[to - 1]] >= MARK_CCMP;
+    if (chain)
+        keep_chain(t, order[to - 1], mark);
     for (size_t j = from; j < to; j++)
-        if (mark[order[j]] >= MARK_KCMP)
-            mark[order[j]] = 0;
-    return 0;
+        if (mark[order[j]] >= MARK_CCMP)
+            mark[order[j]] = 0; /* candidates outside the chain */
+    return chain;
 }
 
 /* Chooses the leaves of pass p to keep in pin registers, at most npins:
@@ -856,7 +879,8 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 break; /* this output is computed */
             }
         }
-        int in_mask = kcount && deferred[root] >= MARK_KCMP;
+        int in_mask =
+            kcount && (deferred[root] == MARK_KCMP || deferred[root] == MARK_KAND);
         if (e.k + e.base != (unsigned)!in_mask + (unsigned)counting)
             goto malformed;
         if ((int32_t)k == pass->counted) {

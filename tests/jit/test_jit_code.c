@@ -346,6 +346,10 @@ static void test_kernels_count_every_true_row_once(void **state)
             check_count("sum(a > 0.5 and b < 0.2) + sum(b > a)", counts[j], offsets[i]);
             check_count("sum(a > 0.5 and b < 0.2 and a < 0.9 and b > -0.5)", counts[j],
                         offsets[i]);
+            /* comparisons inside the chain's operands */
+            check_count("sum(if(a > b, a, b) > 0.5 and b < 0.2)", counts[j], offsets[i]);
+            check_count("sum(a > 0 and if(a > 0.5 and b < 0.5, a, b) > 0.25)", counts[j],
+                        offsets[i]);
             /* i64 comparisons, alone and beside f64 ones */
             check_count("sum(int(a * 4) > 3 and b < 0.2)", counts[j], offsets[i]);
             check_count("sum(int(a * 4) <= int(a * 8) - 5 and b >= -3 and int(a) != 2)",
@@ -386,6 +390,14 @@ static void test_kernels_count_every_true_row_once(void **state)
         assert_false(chain_has(pool, JIT_ISA_AVX512, "sum(sin(a) > 0 and b > 0)", "COUNTK"));
         if (jit_isa_supported(JIT_ISA_AVX2))
             assert_false(chain_has(pool, JIT_ISA_AVX2, conj, "COUNTK"));
+        /* comparisons inside an operand are not the chain's: an if's
+         * select keeps its own, a nested conjunction stays lanes */
+        const char *sel = "sum(if(a > b, a, b) > 0.5 and b < 0.2)";
+        assert_true(chain_has(pool, JIT_ISA_AVX512, sel, "SELGT_F64"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, sel, "COUNTK"));
+        const char *nest = "a > 0 and if(a > 0.5 and b < 0.5, a, b) > 0.25";
+        assert_true(chain_has(pool, JIT_ISA_AVX512, nest, "STOREKP"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, nest, "AND"));
     }
     /* min and max of a bool are not counts */
     assert_false(chain_has(pool, isa, "max(a > b)", "COUNT"));
