@@ -198,7 +198,7 @@ static inline __attribute__((always_inline)) int apply(emitter *e, int id, char 
 {
     unsigned need = shape == 'P' ? 0
                     : shape == 'U' || shape == 'O' || shape == 'K' || shape == 'M' ? 1
-                    : shape == 'B' || shape == 'J' ? 2 : shape == 'T' ? 3 : 4;
+                    : shape == 'B' || shape == 'J' || shape == 'Y' ? 2 : shape == 'T' ? 3 : 4;
     if (shape == 'P' && e->k == JC_STACK_REGS)
         spill(e);
     while (e->k < need) {
@@ -211,7 +211,7 @@ static inline __attribute__((always_inline)) int apply(emitter *e, int id, char 
     case 'U': case 'M': put(e, id + (int)e->k - 1, hole); break;
     case 'O': case 'K': put(e, id + (int)e->k - 1, hole); e->k--; break;
     case 'J': put(e, id + (int)e->k - 2, hole); e->k -= 2; break;
-    case 'B': put(e, id + (int)e->k - 2, hole); e->k--; break;
+    case 'B': case 'Y': put(e, id + (int)e->k - 2, hole); e->k--; break;
     case 'T': put(e, id + (int)e->k - 3, hole); e->k -= 2; break;
     case 'Q': put(e, id + (int)e->k - 4, hole); e->k -= 3; break;
     default: return -1;
@@ -539,26 +539,32 @@ static int pass_calls(const lowering *L, const jc_stencil_set *set, const uint32
 
 /* Marks in mark[] (by node id). MARK_IFCOND: the comparison an if's SEL
  * stencil makes. MARK_KCMP, MARK_KAND: the comparisons and `and`s of a
- * bool output kept in the mask register. MARK_CCMP, MARK_CAND: the same,
- * while mark_mask_chain has not yet decided. */
-enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND, MARK_CCMP, MARK_CAND };
+ * bool output or an if's condition kept in the mask register; MARK_KIF:
+ * such an if (BLENDK). MARK_CCMP, MARK_CAND: candidates, while
+ * mark_mask_chain has not yet decided; MARK_NCMP, MARK_NAND: the members
+ * of the chain it found, until settle_chain keeps or drops them. */
+enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND, MARK_CCMP, MARK_CAND, MARK_KIF, MARK_NCMP,
+       MARK_NAND };
+
+static int is_candidate(uint32_t mark) { return mark == MARK_CCMP || mark == MARK_CAND; }
 
 /* Turns candidate n and, through `and`s, the candidates under it into
  * members of the chain. */
 static void keep_chain(const jc_tree *t, uint32_t n, uint32_t *mark)
 {
     if (mark[n] == MARK_CAND) {
-        mark[n] = MARK_KAND;
+        mark[n] = MARK_NAND;
         keep_chain(t, tree_kid(t, n, 0), mark);
         keep_chain(t, tree_kid(t, n, 1), mark);
     } else {
-        mark[n] = MARK_KCMP;
+        mark[n] = MARK_NCMP;
     }
 }
 
-/* Marks a bool output whose value is a conjunction of f64 or i64
- * comparisons (`a > 0.5 and n < 10`): MARK_KCMP on each of its
- * comparisons, MARK_KAND on each `and`; its nodes are order[from..to),
+/* Marks a bool value that is a conjunction of f64 or i64 comparisons
+ * (`a > 0.5 and n < 10`): MARK_NCMP on each of its comparisons, MARK_NAND
+ * on each `and` (settle_chain makes them MARK_KCMP, MARK_KAND or nothing);
+ * its nodes are order[from..to),
  * the root last. Only what hangs from the root through `and`s is the
  * chain: a comparison inside an operand (`if(a > b, a, b) > 0.5`) is not,
  * and keeps its mark. Returns 1 if the output is such a conjunction. */
@@ -570,19 +576,57 @@ static int mark_mask_chain(const jc_tree *t, const uint32_t *order, size_t from,
         const jc_node *nd = &t->nodes[n];
         if (mark[n])
             continue; /* an if's comparison */
-        if (nd->op == OP_AND && nd->nargs == 2 && mark[tree_kid(t, n, 0)] >= MARK_CCMP &&
-            mark[tree_kid(t, n, 1)] >= MARK_CCMP)
+        if (nd->op == OP_AND && nd->nargs == 2 && is_candidate(mark[tree_kid(t, n, 0)]) &&
+            is_candidate(mark[tree_kid(t, n, 1)]))
             mark[n] = MARK_CAND;
         else if (mask_stencil(t, n, 1, KFORM_STACK) >= 0)
             mark[n] = MARK_CCMP;
     }
-    int chain = from < to && mark[order[to - 1]] >= MARK_CCMP;
+    int chain = from < to && is_candidate(mark[order[to - 1]]);
     if (chain)
         keep_chain(t, order[to - 1], mark);
     for (size_t j = from; j < to; j++)
-        if (mark[order[j]] >= MARK_CCMP)
+        if (is_candidate(mark[order[j]]))
             mark[order[j]] = 0; /* candidates outside the chain */
     return chain;
+}
+
+/* Where the subtree ending at order[pos] starts in order (post-order: a
+ * node's kids come right before it; an aggregate's are not in the pass). */
+static size_t subtree_start(const jc_tree *t, const uint32_t *order, size_t pos)
+{
+    size_t need = 1, j = pos;
+    for (;;) {
+        const jc_node *nd = &t->nodes[order[j]];
+        need += (is_aggregate(nd) ? 0 : nd->nargs);
+        if (--need == 0 || j == 0)
+            return j;
+        j--;
+    }
+}
+
+/* Where the mask register is live: from a chain's first comparison to its
+ * consumer (COUNTK, STOREK, BLENDK), as positions in order. */
+typedef struct mask_span {
+    size_t from, to;
+} mask_span;
+#define MAX_MASK_SPANS 32
+
+/* The chain mark_mask_chain just found in order[from..to): kept (its
+ * marks become MARK_KCMP, MARK_KAND) or dropped. Returns the position of
+ * its first comparison, where the mask becomes live. */
+static size_t settle_chain(const uint32_t *order, size_t from, size_t to, uint32_t *mark,
+                           int keep)
+{
+    size_t first = to;
+    for (size_t j = from; j < to; j++) {
+        uint32_t *m = &mark[order[j]];
+        if (*m == MARK_NCMP && first == to)
+            first = j;
+        if (*m == MARK_NCMP || *m == MARK_NAND)
+            *m = !keep ? 0 : *m == MARK_NCMP ? MARK_KCMP : MARK_KAND;
+    }
+    return first;
 }
 
 /* Chooses the leaves of pass p to keep in pin registers, at most npins:
@@ -728,6 +772,13 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
         const jc_node *r = &t->nodes[t->pass_outs[ps->first_out + k]];
         kpossible |= r->type == JC_BOOL && (r->op == OP_AND || mask_stencil(t, (uint32_t)(r - t->nodes), 1, KFORM_STACK) >= 0);
     }
+    for (size_t j = 0; j < cnt && !kpossible && set->masks && set->npins == JC_PIN_REGS; j++) {
+        uint32_t n = order[j];
+        if (t->nodes[n].op != OP_IF || select_stencil(t, n) >= 0)
+            continue;
+        const jc_node *c = &t->nodes[tree_kid(t, n, 0)];
+        kpossible = c->op == OP_AND || mask_stencil(t, tree_kid(t, n, 0), 1, KFORM_STACK) >= 0;
+    }
     kpossible = kpossible && !pass_calls(&L, set, order, cnt);
     choose_pins(&L, set, order, cnt, order + cnt, keys, kpossible ? 2 : 0);
     /* keys, zero again, map each pin's key to it while the chain is made
@@ -756,15 +807,48 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     if (kcount) {
         /* each bool output that is a conjunction of comparisons, counted
          * or stored: its nodes run from after the previous output's root */
-        size_t from = 0, j = 0;
+        mask_span spans[MAX_MASK_SPANS];
+        size_t nspans = 0, from = 0, j = 0;
         for (uint32_t k = 0; k < ps->nout && j < cnt; j++) {
             uint32_t root = t->pass_outs[ps->first_out + k];
             if (order[j] != root)
                 continue;
-            if (t->nodes[root].type == JC_BOOL)
-                mark_mask_chain(t, order, from, j + 1, deferred);
+            if (t->nodes[root].type == JC_BOOL && mark_mask_chain(t, order, from, j + 1, deferred)) {
+                mask_span sp = {settle_chain(order, from, j + 1, deferred, 1), j};
+                if (nspans == MAX_MASK_SPANS) /* no room to check ifs against */
+                    spans[nspans - 1] = (mask_span){0, cnt};
+                else
+                    spans[nspans++] = sp;
+            }
             from = j + 1;
             k++;
+        }
+        /* then each if whose condition is one, inner ifs first, when the
+         * mask would not be live across another chain's */
+        for (j = 0; j < cnt; j++) {
+            uint32_t n = order[j];
+            if (t->nodes[n].op != OP_IF || select_stencil(t, n) >= 0 ||
+                nspans == MAX_MASK_SPANS)
+                continue;
+            uint32_t c = tree_kid(t, n, 0);
+            size_t cend = j;
+            while (order[cend] != c)
+                cend--; /* the condition ends before both branches */
+            size_t cstart = subtree_start(t, order, cend);
+            if (!mark_mask_chain(t, order, cstart, cend + 1, deferred))
+                continue;
+            /* first where its chain would begin; then kept or dropped */
+            size_t first = cstart;
+            while (deferred[order[first]] != MARK_NCMP)
+                first++;
+            int clash = 0;
+            for (size_t q = 0; q < nspans && !clash; q++)
+                clash = first <= spans[q].to && spans[q].from <= j;
+            settle_chain(order, cstart, cend + 1, deferred, !clash);
+            if (clash)
+                continue;
+            spans[nspans++] = (mask_span){first, j};
+            deferred[n] = MARK_KIF;
         }
     }
     int kfirst = 1; /* the next mask comparison is its chain's first */
@@ -863,6 +947,9 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             } else if (deferred && deferred[n] == MARK_KCMP) {
                 rc = apply(&e, mask_stencil(t, n, kfirst, KFORM_STACK), 'J', 0);
                 kfirst = 0;
+            } else if (deferred && deferred[n] == MARK_KIF) {
+                rc = apply(&e, JC_ST_BLENDK, 'Y', 0); /* then, else: the mask picks */
+                kfirst = 1;
             } else if ((id = select_stencil(t, n)) >= 0) {
                 rc = apply(&e, id, 'Q', 0);
             } else {

@@ -255,7 +255,7 @@ static unsigned check_pins(int partial)
     return n;
 }
 
-/* The mask register's stencils (shapes K, J, M, N): all of them or none.
+/* The mask register's stencils (shapes K, J, M, N, Y): all of them or none.
  * Returns 1 if the set has them. */
 static unsigned check_masks(int partial)
 {

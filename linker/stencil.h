@@ -114,7 +114,7 @@ typedef struct jc_stencil_set {
                                    pins 0..npins-1 only; absent ones have
                                    size 0) */
     unsigned masks;             /* 1 if the set has the mask register's
-                                   stencils (shapes K, J, M, N), else 0 */
+                                   stencils (shapes K, J, M, N, Y), else 0 */
 } jc_stencil_set;
 
 /* "ADD_F64_2", by id (linker/stencil_names.c). */

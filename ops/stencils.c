@@ -658,4 +658,8 @@ KSTORE(STOREKP0_B, p0)
 KSTORE(STOREKP1_B, p1)
 KSTORE(STOREKP2_B, p2)
 KSTORE(STOREKP3_B, p3)
+/* if(conjunction, v[d], v[d+1]): one masked blend, v[d+1] popped */
+#define KBLEND1(d, e, NAME) \
+    STENCIL(NAME##_##d) { v##d = (V)_mm512_mask_blend_pd(kreg_get(), (__m512d)v##e, (__m512d)v##d); CONTINUE; }
+EACH6(KBLEND1, BLENDK)
 #endif

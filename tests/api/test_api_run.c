@@ -235,7 +235,8 @@ static void filters_from_the_mask_are_the_interpreters(void **state)
                                         "int(a * 4) > 1 and b < 0.5", "a > 0.3",
                                         "(a > 0.5 and b < 0.2) == (b > a)",
                                         "if(a > b, a, b) > 0.5 and b < 0.2",
-                                        "a > 0 and if(a > 0.5 and b < 0.5, a, b) > 0.25"};
+                                        "a > 0 and if(a > 0.5 and b < 0.5, a, b) > 0.25",
+                                        "if(a > 0.5 and b < 0.5, a > b, b > a)"};
     static const size_t sizes[] = {1, 7, 8, 9, 63, 64, 65, 1000, 16385, N};
     for (size_t k = 0; k < sizeof texts / sizeof *texts; k++)
         for (size_t j = 0; j < sizeof sizes / sizeof *sizes; j++) {

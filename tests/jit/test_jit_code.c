@@ -236,6 +236,12 @@ static void test_aligned_and_overlapping_runs_match_interpreter(void **state)
             /* in place: every row must read a before it is overwritten */
             check_layout("a * b + a", counts[j], offsets[i], 1);
             check_layout("(a - 1) * (a + 1)", counts[j], offsets[i], 1);
+            /* ifs on conjunctions pick under the mask; a nested one
+             * whose mask would be live across the inner falls back */
+            check_layout("if(a > 0 and b < 3, a * b, a - b)", counts[j], offsets[i], 0);
+            check_layout("if(a > -2 and b < 0, if(a < 1 and b > -5, a, b), a + b)", counts[j],
+                         offsets[i], 1);
+            check_layout("if(int(a) > 2, a, b)", counts[j], offsets[i], 0);
         }
 }
 
@@ -390,6 +396,18 @@ static void test_kernels_count_every_true_row_once(void **state)
         assert_false(chain_has(pool, JIT_ISA_AVX512, "sum(sin(a) > 0 and b > 0)", "COUNTK"));
         if (jit_isa_supported(JIT_ISA_AVX2))
             assert_false(chain_has(pool, JIT_ISA_AVX2, conj, "COUNTK"));
+        /* an if on a conjunction (or an i64 comparison) picks under the
+         * mask; the outer of two nested ones keeps its bools as lanes */
+        assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > 0.5 and b < 0.2, a, b)", "BLENDK"));
+        assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > 0.5 and b < 0.2, a, b)", "AND"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, "if(int(a) > 2, a, b)", "BLENDK"));
+        const char *nested = "if(a > 0 and b > 0, if(a < 1 and b < 1, a, b), 0)";
+        assert_true(chain_has(pool, JIT_ISA_AVX512, nested, "BLENDK"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, nested, "IF"));
+        /* nor across a counted chain that is live around it */
+        const char *across = "sum(b < 0.2 and if(a > 0.5 and b > 0, a, b) > 0.25)";
+        assert_false(chain_has(pool, JIT_ISA_AVX512, across, "BLENDK"));
+        assert_true(chain_has(pool, JIT_ISA_AVX512, across, "COUNTK"));
         /* comparisons inside an operand are not the chain's: an if's
          * select keeps its own, a nested conjunction stays lanes */
         const char *sel = "sum(if(a > b, a, b) > 0.5 and b < 0.2)";
