@@ -35,12 +35,11 @@ select_avx512(const uint8_t *v, size_t n, size_t *out, size_t *done)
     return k;
 }
 
+/* The CPU's features, read by the compiler's runtime before main: a test
+ * of two bits, nothing to cache. */
 static int has_avx512(void)
 {
-    static int known = -1; /* racy but idempotent: every thread finds the same */
-    if (known < 0)
-        known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-    return known;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
 }
 #endif
 
