@@ -98,5 +98,26 @@ void compiled_free(void *value);
 int run_compiled(const jc_engine *engine, const compiled *c,
                  const uint64_t *consts, const void *const *cols,
                  size_t nrows, void *into, jc_result *out, jc_error *err);
+/* run_compiled without its direct calls: what runs when those said no. */
+int run_general(const jc_engine *engine, const compiled *c, const uint64_t *consts,
+                const void *const *cols, size_t nrows, void *into, jc_result *out,
+                jc_error *err);
+
+/* The direct call of a row-wise expression into the caller's buffer, in
+ * line for jc_run_slots_into (a call over a thousand rows costs about its
+ * instructions): 0 when the JIT ran the rows without a possible fault; 1
+ * when a row may have faulted (run_general decides); -1 when it does not
+ * apply (run_compiled). */
+static inline int run_direct_jit_into(const compiled *c, const uint64_t *consts,
+                                      const void *const *cols, size_t nrows, void *into)
+{
+#ifdef JC_HAVE_JIT
+    if (c->code && nrows - 1 < c->direct_rows)
+        return jit_run_direct(c->code, cols, consts, into, nrows) != 0;
+#else
+    (void)c, (void)consts, (void)cols, (void)nrows, (void)into;
+#endif
+    return -1;
+}
 
 #endif /* JC_ENGINE_ENGINE_H */

@@ -292,12 +292,18 @@ static inline int slots_into_fine(const jc_program *p, const void *const *data, 
 int jc_run_slots_into(const jc_program *p, const void *const *data, size_t ndata,
                       size_t nrows, void *into, jc_error *err)
 {
-    if (slots_into_fine(p, data, ndata, nrows, into))
-        error_clear(err);
-    else if (check_into(p, data, ndata, nrows, into, err) != 0 ||
-             check_slots(p, data, ndata, nrows, err) != 0)
-        return -1;
     jc_result r;
+    if (slots_into_fine(p, data, ndata, nrows, into)) {
+        error_clear(err);
+        int rc = run_direct_jit_into(p->code, p->consts, data, nrows, into);
+        if (rc == 0)
+            return 0;
+        if (rc == 1) /* a row may have faulted: the general run finds it */
+            return run_general(p->engine, p->code, p->consts, data, nrows, into, &r, err);
+    } else if (check_into(p, data, ndata, nrows, into, err) != 0 ||
+               check_slots(p, data, ndata, nrows, err) != 0) {
+        return -1;
+    }
     return run_compiled(p->engine, p->code, p->consts, data, nrows, into, &r, err);
 }
 

@@ -509,15 +509,15 @@ static int run_direct(const compiled *c, const uint64_t *consts, const void *con
     void *result = into ? into : mem_alloc(nrows * type_size(type));
     if (!result)
         return 1; /* the general path reports it */
-    void *outs[1] = {result};
-    jc_block_io io = {cols, consts, outs};
     uint64_t fault = 1;
 #ifdef JC_HAVE_JIT
     if (c->code)
-        fault = jit_run(c->code, 0, &io, 0, nrows);
+        fault = jit_run_direct(c->code, cols, consts, result, nrows);
 #endif
     interp_ws *ws;
     if (!c->code && (ws = compiled_take_ws(c)) != NULL) {
+        void *outs[1] = {result};
+        jc_block_io io = {cols, consts, outs};
         fault = interp_block(t, 0, &io, 0, nrows, ws);
         compiled_put_ws(c, ws);
     }
@@ -548,9 +548,7 @@ static int run_direct_count(const compiled *c, const uint64_t *consts,
         return 1;
     const jc_tree *t = &c->tree;
     uint64_t count = 0;
-    void *outs[1] = {&count};
-    jc_block_io io = {cols, consts, outs};
-    if (jit_run(c->code, 0, &io, 0, nrows) != 0)
+    if (jit_run_direct(c->code, cols, consts, &count, nrows) != 0)
         return 1;
     out->is_column = 0;
     out->is_null = 0;
@@ -604,7 +602,7 @@ static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
 
 /* Out of line: its frame (the inline scalar slots) is a kilobyte and a
  * half that the direct call should not set up. */
-__attribute__((noinline)) static int run_general(const jc_engine *engine, const compiled *c,
+__attribute__((noinline)) int run_general(const jc_engine *engine, const compiled *c,
                                                  const uint64_t *consts,
                                                  const void *const *cols, size_t nrows,
                                                  void *into, jc_result *out, jc_error *err)

@@ -59,6 +59,12 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
 uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io,
                  size_t begin, size_t end);
 
+/* jit_run of pass 0 over rows [0, n) into one output `out` (element 0 =
+ * row 0): the engine's direct call, whose common case (whole vectors, too
+ * few rows to align) goes straight to the kernel. */
+uint64_t jit_run_direct(const jit_code *code, const void *const *cols, const uint64_t *scalars,
+                        void *out, size_t n);
+
 /* Is output `out` of pass `pass` counted by the kernel (a bool whose
  * aggregate only counts its true rows, tree_output_counted)? Then
  * io->outs[out] of jit_run is a uint64_t to which it adds the count of

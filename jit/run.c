@@ -309,3 +309,16 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
         return run_whole(code, ps, io, begin, end);
     return run_split(code, ps, io, begin, end, h);
 }
+
+uint64_t jit_run_direct(const jit_code *code, const void *const *cols, const uint64_t *scalars,
+                        void *out, size_t n)
+{
+    const jit_pass *ps = &code->passes[0];
+    void *outs[1] = {out};
+    jc_block_io io = {cols, scalars, outs};
+    /* n - 1: no rows is not this case */
+    if (n - 1 < ALIGN_MIN_ROWS - 1 && !(n & (code->lanes - 1)) && ps->ctx_size <= STACK_CTX &&
+        ps->nout == 1)
+        return run_whole(code, ps, &io, 0, n);
+    return jit_run(code, 0, &io, 0, n);
+}
