@@ -67,6 +67,11 @@ typedef struct jit_pass {
     /* scalar slots it reads lie in [scalar_lo, scalar_hi): the runner
      * copies that range in one go */
     uint32_t scalar_lo, scalar_hi;
+    /* The code has edge vectors (ops/stencils.c, EDGES): the loop's body
+     * is pasted twice more before the loop, for a head and a tail vector
+     * that the runner may ask for (jc_ctx.edge_i) so that one call covers
+     * any number of rows from a vector up, its loop vector-aligned. */
+    uint8_t edges;
 } jit_pass;
 
 /* The pool: code memory plus, per stencil set, the read-only data and GOT

@@ -108,55 +108,102 @@ typedef struct emit_ctx {
 #define ALIGN_PASS 16u
 #define ALIGN_LOOP 16u
 
-/* Lays out (and, when e->w is set, writes) one pass's chain at *pos.
- * Returns 0, or -1 if a hole cannot be patched. */
-static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t loop,
-                     size_t *pos)
+/* The bytes stencil `id` takes when another stencil follows it (its
+ * trailing jump dropped) or not. */
+static size_t stencil_bytes(const jc_stencil_set *set, int id, int followed)
 {
-    /* locals: bytes written through w may alias anything */
+    const jc_stencil *st = &set->stencils[id];
+    size_t sz = st->size;
+    if ((st->flags & JC_STENCIL_TRAILING_JUMP) && followed)
+        sz -= patch_trailing_jump_bytes;
+    return sz;
+}
+
+/* Lays out (and, when e->w is set, writes) one stencil at *at; loop_x is
+ * the address of the loop's head (the target of its back edge). Returns
+ * 0, or -1 if a hole cannot be patched or the set lacks the stencil. */
+static int emit_one(const emit_ctx *e, const jit_item *item, int followed, uintptr_t loop_x,
+                    size_t *at)
+{
     const jc_stencil_set *set = e->set;
-    uint8_t *w = e->w;
-    const uintptr_t x = e->x;
-    const unsigned jump_bytes = patch_trailing_jump_bytes;
-    size_t at = (*pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
-    if (w)
-        patch_fill_nops(w + *pos, at - *pos);
-    uintptr_t loop_x = 0;
-    for (size_t j = 0; j < n; j++) {
-        if (j == loop) {
-            size_t a = (at + ALIGN_LOOP - 1) & ~(size_t)(ALIGN_LOOP - 1);
-            if (w)
-                patch_fill_nops(w + at, a - at);
-            at = a;
-            loop_x = x + at;
-        }
-        const jc_stencil *st = &set->stencils[items[j].id];
-        size_t sz = st->size;
-        if (sz == 0)
-            return -1; /* not in this set (a pin beyond its registers) */
-        if ((st->flags & JC_STENCIL_TRAILING_JUMP) && j + 1 < n)
-            sz -= jump_bytes;
-        if (w) {
-            memcpy(w + at, set->code + st->code, sz);
-            const jc_hole *h = set->holes + st->holes;
-            for (unsigned k = 0, nh = st->nholes; k < nh; k++) {
-                if (h[k].offset >= sz)
-                    continue; /* the dropped trailing jump */
-                uint64_t v;
-                switch (h[k].sym) {
-                case JC_SYM_CONT: v = x + at + sz; break;
-                case JC_SYM_TARGET: v = loop_x; break;
-                case JC_SYM_HOLE_A: v = items[j].hole; break;
-                case JC_SYM_RODATA: v = e->rodata_x; break;
-                case JC_SYM_FUNC: v = e->got_x + 8u * h[k].index; break;
-                default: return -1;
-                }
-                if (patch_hole(w + at, x + at, &h[k], v) < 0)
-                    return -1;
+    const jc_stencil *st = &set->stencils[item->id];
+    if (st->size == 0)
+        return -1; /* not in this set (a pin beyond its registers) */
+    size_t sz = stencil_bytes(set, item->id, followed);
+    uint8_t *w = e->w; /* a local: bytes written through w may alias anything */
+    if (w) {
+        const uintptr_t x = e->x;
+        memcpy(w + *at, set->code + st->code, sz);
+        const jc_hole *h = set->holes + st->holes;
+        for (unsigned k = 0, nh = st->nholes; k < nh; k++) {
+            if (h[k].offset >= sz)
+                continue; /* the dropped trailing jump */
+            uint64_t v;
+            switch (h[k].sym) {
+            case JC_SYM_CONT: v = x + *at + sz; break;
+            case JC_SYM_TARGET: v = loop_x; break;
+            case JC_SYM_HOLE_A: v = item->hole; break;
+            case JC_SYM_RODATA: v = e->rodata_x; break;
+            case JC_SYM_FUNC: v = e->got_x + 8u * h[k].index; break;
+            default: return -1;
             }
+            if (patch_hole(w + *at, x + *at, &h[k], v) < 0)
+                return -1;
         }
-        at += sz;
     }
+    *at += sz;
+    return 0;
+}
+
+/* Lays out (and, when e->w is set, writes) one pass's chain at *pos:
+ * items[0, loop) before the loop, then the loop from items[loop] on. With
+ * edges, EDGES, the loop's body (items[loop] up to its TAIL), EDGET, the
+ * body again and EDGEL come before the loop. Returns 0, or -1 if a hole
+ * cannot be patched. */
+static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t loop,
+                     int edges, size_t *pos)
+{
+    const jc_stencil_set *set = e->set;
+    size_t at = (*pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
+    if (e->w)
+        patch_fill_nops(e->w + *pos, at - *pos);
+    size_t tail = loop;
+    while (edges && tail < n && items[tail].id != JC_ST_TAIL)
+        tail++;
+    if (edges && tail == n)
+        return -1;
+    /* where the loop's head will be: EDGES jumps to it */
+    size_t head = at;
+    for (size_t j = 0; j < loop; j++)
+        head += stencil_bytes(set, items[j].id, 1);
+    if (edges) {
+        size_t body = 0;
+        for (size_t j = loop; j < tail; j++)
+            body += stencil_bytes(set, items[j].id, 1);
+        head += 2 * body + stencil_bytes(set, JC_ST_EDGES, 1) +
+                stencil_bytes(set, JC_ST_EDGET, 1) + stencil_bytes(set, JC_ST_EDGEL, 1);
+    }
+    head = (head + ALIGN_LOOP - 1) & ~(size_t)(ALIGN_LOOP - 1);
+    uintptr_t loop_x = e->x + head;
+    for (size_t j = 0; j < loop; j++)
+        if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
+            return -1;
+    if (edges) {
+        static const jit_item moves[3] = {{JC_ST_EDGES, 0}, {JC_ST_EDGET, 0}, {JC_ST_EDGEL, 0}};
+        for (int m = 0; m < 3; m++) {
+            if (emit_one(e, &moves[m], 1, loop_x, &at) < 0)
+                return -1;
+            for (size_t j = loop; j < tail && m < 2; j++)
+                if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
+                    return -1;
+        }
+    }
+    if (e->w)
+        patch_fill_nops(e->w + at, head - at);
+    at = head;
+    for (size_t j = loop; j < n; j++)
+        if (emit_one(e, &items[j], j + 1 < n, loop_x, &at) < 0)
+            return -1;
     *pos = at;
     return 0;
 }
@@ -291,7 +338,11 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     /* size, allocate once, emit */
     size_t size = 0;
     for (unsigned p = 0; p < t->npasses; p++)
-        emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2], &size);
+        if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
+                      c->passes[p].edges, &size) < 0) {
+            error_set(err, JC_INTERNAL, 0, -1, "pass %u has a stencil its set lacks", p);
+            goto fail;
+        }
     if (codemem_alloc(pool->mem, size, &c->w, &c->x, &c->held) < 0) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of code memory");
         goto fail;
@@ -302,7 +353,7 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     for (unsigned p = 0; p < t->npasses; p++) {
         size_t start = (pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
         if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
-                      &pos) < 0) {
+                      c->passes[p].edges, &pos) < 0) {
             error_set(err, JC_INTERNAL, 0, -1, "a stencil hole could not be patched");
             goto fail;
         }

@@ -13,7 +13,9 @@
  * are constants: no value is ever baked into code, so `a > 100` and
  * `a > 250` compile to the same bytes. On AVX-512, leaves read often live
  * in pin registers (choose_pins), and an if on an f64 comparison is one
- * select stencil (select_stencil).
+ * select stencil (select_stencil). A short loop body is pasted twice more
+ * before the loop (jit/jit.c, emit_pass) for edge vectors: the runner's
+ * head and tail vector around a loop that starts vector-aligned.
  *
  * Nothing here recurses: subtrees are contiguous ranges of the post-order
  * node array, walked with loops.
@@ -22,6 +24,11 @@
 
 #include "jit/internal.h"
 #include "util/error.h"
+
+/* Stencils in a loop body that may have edge vectors (jit_pass.edges):
+ * the body is pasted three times, and a long one computes long enough
+ * per vector that a split load hardly counts. */
+#define EDGE_MAX_ITEMS 48
 
 static int is_aggregate(const jc_node *n)
 {
@@ -1007,6 +1014,14 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     }
     *nitems = e.n;
     pass->ctx_size = spill_off + e.max_spill * JC_VEC_BYTES_MAX;
+    /* Edge vectors (jit_pass.edges) where aligning the loop or running the
+     * last rows in the same call pays: a short body that calls nothing (a
+     * call's cost dwarfs a split load), and no count (head and tail would
+     * count rows twice). */
+    size_t body = 0;
+    while (*loop + body < e.n && items[*loop + body].id != JC_ST_TAIL)
+        body++;
+    pass->edges = !counting && body <= EDGE_MAX_ITEMS && !pass_calls(&L, set, order, cnt);
     rc = 0;
     goto done;
 malformed:

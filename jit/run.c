@@ -23,6 +23,11 @@
  * about 15 ns (its own loop exit and return), and E1 and E5 ran slower. */
 #define ALIGN_MIN_ROWS 4096
 
+/* With edge vectors (jit_pass.edges) no extra call is needed to align,
+ * only one more vector of work: runs of this many rows start their loop
+ * where most streams are aligned. */
+#define EDGE_ALIGN_MIN_ROWS 256
+
 /* Vectors of tail scratch kept on the stack (one per column read and per
  * output); more go to the heap. */
 #define TAIL_STACK_VECTORS 32
@@ -148,6 +153,7 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
     call_args a = {{NULL}};
     fill(c, &a, ps, cols, outs, io->scalars, t0, t0 + L);
     c->fault = 0;
+    c->edge_i[0] = 0; /* no edge vectors */
     uint64_t m = call(code, ps, c, &a, L) & ((1ull << r) - 1);
     harvest(ps, c, io, 0, r);
     for (uint32_t k = 0; k < ps->nout; k++)
@@ -235,6 +241,7 @@ __attribute__((noinline)) static uint64_t run_whole(const jit_code *code, const 
     _Alignas(64) unsigned char stackbuf[STACK_CTX];
     jc_ctx *c = (jc_ctx *)stackbuf;
     c->fault = 0;
+    c->edge_i[0] = 0; /* no edge vectors */
     call_args a = {{NULL}};
     fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
     uint64_t mask = call(code, ps, c, &a, end - begin);
@@ -259,6 +266,7 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
         c = (jc_ctx *)(((uintptr_t)heap + 63) & ~(uintptr_t)63);
     }
     c->fault = 0;
+    c->edge_i[0] = 0; /* no edge vectors */
     size_t L = code->lanes; /* a power of two */
     size_t n = end - begin;
     uint64_t mask = 0;
@@ -292,6 +300,66 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
     return mask;
 }
 
+/* Rows to skip so that the pass's first output of 8-byte values starts
+ * vector-aligned (a store split across cache lines costs the most; a
+ * quick rule for short runs, where align_shift's census costs more than
+ * it finds); 0 when it is aligned or cannot be. */
+static size_t store_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io)
+{
+    for (uint32_t k = 0; k < ps->nout; k++) {
+        if (ps->out_size[k] != 8)
+            continue;
+        uintptr_t at = (uintptr_t)io->outs[k];
+        return at % 8 ? 0 : ((0 - at) & (code->lanes * 8 - 1)) / 8;
+    }
+    return 0;
+}
+
+/* A pass with edge vectors (jit_pass.edges) over rows that do not fill
+ * whole vectors, or whose streams are best aligned at begin + h: one
+ * call, whose code runs the body once at the head vector (rows from
+ * begin), once at the tail vector (rows up to end), then the loop over
+ * whole vectors from begin + h. Rows may be computed twice (same inputs,
+ * same bits): the caller checked that no output overlaps a column read. */
+__attribute__((noinline)) static uint64_t run_edges(const jit_code *code, const jit_pass *ps,
+                                                    const jc_block_io *io, size_t begin,
+                                                    size_t end, size_t h)
+{
+    _Alignas(64) unsigned char stackbuf[STACK_CTX];
+    jc_ctx *c = (jc_ctx *)stackbuf;
+    size_t L = code->lanes;
+    size_t nfull = (end - begin - h) & ~(L - 1);
+    size_t stop = begin + h + nfull;
+    size_t rest = end - stop;
+    c->fault = 0;
+    c->edge_i[0] = (int64_t)(begin - stop);
+    /* no rest: the tail is the head again */
+    c->edge_i[1] = rest ? (int64_t)(rest - L) : (int64_t)(begin - stop);
+    c->edge_i[2] = -(int64_t)nfull;
+    call_args a = {{NULL}};
+    fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, stop);
+    return call(code, ps, c, &a, nfull);
+}
+
+/* Edge vectors for rows [begin, end) of a pass that has them: the row to
+ * start the loop at (from begin), or -1 when one plain loop over whole
+ * vectors does as well (rows that fill whole vectors, aligned already or
+ * too few to care) or edges may not be used (an output overlaps a column,
+ * too big a context). */
+static ptrdiff_t edge_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
+                            size_t begin, size_t end)
+{
+    size_t L = code->lanes, n = end - begin;
+    if (!ps->edges || n <= L || ps->ctx_size > STACK_CTX)
+        return -1;
+    size_t h = n >= EDGE_ALIGN_MIN_ROWS ? store_shift(code, ps, io) : 0;
+    if (n - h < L)
+        h = 0;
+    if (!h && !(n & (L - 1)))
+        return -1;
+    return aliased(code, ps, io, begin, end) ? -1 : (ptrdiff_t)h;
+}
+
 uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
                  size_t end)
 {
@@ -301,6 +369,9 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
     if (ps->nout == 0)
         return 0;
     size_t n = end - begin;
+    ptrdiff_t eh = edge_shift(code, ps, io, begin, end);
+    if (eh >= 0)
+        return run_edges(code, ps, io, begin, end, (size_t)eh);
     size_t h = 0;
     if (n >= ALIGN_MIN_ROWS && (h = align_shift(code, ps, io, begin)) &&
         aliased(code, ps, io, begin, end))
@@ -317,8 +388,12 @@ uint64_t jit_run_direct(const jit_code *code, const void *const *cols, const uin
     void *outs[1] = {out};
     jc_block_io io = {cols, scalars, outs};
     /* n - 1: no rows is not this case */
-    if (n - 1 < ALIGN_MIN_ROWS - 1 && !(n & (code->lanes - 1)) && ps->ctx_size <= STACK_CTX &&
-        ps->nout == 1)
-        return run_whole(code, ps, &io, 0, n);
+    if (n - 1 < ALIGN_MIN_ROWS - 1 && ps->ctx_size <= STACK_CTX && ps->nout == 1) {
+        ptrdiff_t eh = edge_shift(code, ps, &io, 0, n);
+        if (eh >= 0)
+            return run_edges(code, ps, &io, 0, n, (size_t)eh);
+        if (!(n & (code->lanes - 1)))
+            return run_whole(code, ps, &io, 0, n);
+    }
     return jit_run(code, 0, &io, 0, n);
 }

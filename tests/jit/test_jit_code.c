@@ -162,6 +162,47 @@ static void test_reused_columns_and_scalars_are_pinned(void **state)
     jit_pool_free(pool);
 }
 
+/* Which passes get edge vectors (jit_pass.edges): a short loop body that
+ * calls nothing and counts nothing; and such code is longer by two more
+ * copies of the body. */
+static void test_short_bodies_have_edge_vectors(void **state)
+{
+    (void)state;
+    char many[64 * 8] = "a*b";
+    for (int k = 1; k < 60; k++)
+        strcat(many, " + a*b");
+    const struct {
+        const char *text;
+        int edges;
+    } cases[] = {
+        {"a * b + a", 1},
+        {"if(a > b, a - b, b - a)", 1},
+        {"a > 0.5 and b < 0.2", 1},
+        {"exp(a) + b", 0},               /* calls SLEEF */
+        {"sum(a > 0.5 and b < 0.2)", 0}, /* counted in the kernel */
+        {many, 0},                       /* a long body */
+    };
+    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512, JIT_ISA_NEON};
+    jc_error err;
+    jit_pool *pool = jit_pool_new(&err);
+    for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
+        if (!jit_isa_supported(isas[k]))
+            continue;
+        for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+            jc_tree t;
+            build(&t, cases[c].text);
+            jit_code *code = jit_compile(pool, &t, isas[k], &err);
+            assert_non_null(code);
+            if (code->passes[0].edges != cases[c].edges)
+                fail_msg("%s on %s: edges %d", cases[c].text, jit_isa_name(isas[k]),
+                         code->passes[0].edges);
+            jit_code_free(code);
+            tree_free(&t);
+        }
+    }
+    jit_pool_free(pool);
+}
+
 /* Runs `text` (columns a, b) on every ISA over `rows` rows whose columns
  * and output start `offset` bytes past a 64-byte boundary, optionally with
  * the output in a's own buffer, and compares with the interpreter run on
@@ -177,6 +218,7 @@ static void check_layout(const char *text, size_t rows, size_t offset, int into_
     size_t bytes = (rows * 8 + 128 + 63) / 64 * 64; /* a multiple of the alignment */
     char *ba = aligned_alloc(64, bytes), *bb = aligned_alloc(64, bytes);
     char *bo = aligned_alloc(64, bytes);
+    memset(bo, 0x55, bytes);
     double *a = (double *)(ba + offset), *b = (double *)(bb + offset);
     double *o = into_a ? a : (double *)(bo + offset);
     double *a0 = malloc(rows * 8), *want = malloc(rows * 8);
@@ -194,7 +236,7 @@ static void check_layout(const char *text, size_t rows, size_t offset, int into_
     interp_ws *ws = interp_ws_new(&t);
     assert_int_equal(interp_block(&t, 0, &io0, 0, rows, ws), 0);
     interp_ws_free(ws);
-    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512};
+    static const jit_isa isas[] = {JIT_ISA_SSE2, JIT_ISA_AVX2, JIT_ISA_AVX512, JIT_ISA_NEON};
     for (size_t k = 0; k < sizeof isas / sizeof *isas; k++) {
         if (!jit_isa_supported(isas[k]))
             continue;
@@ -212,7 +254,19 @@ static void check_layout(const char *text, size_t rows, size_t offset, int into_
                 fail_msg("%s on %s, %zu rows from %zu at +%zu%s differs", text,
                          jit_isa_name(isas[k]), rows, begin, offset,
                          into_a ? " into a" : "");
+            /* nothing past the last row (edge vectors end at it) */
+            for (size_t r = rows; !into_a && r < rows + 8; r++)
+                assert_int_equal(((uint64_t *)o)[r], 0x5555555555555555ull);
         }
+        /* the direct call (pass 0 from row 0, one output) */
+        memcpy(a, a0, rows * 8);
+        if (!into_a)
+            memset(o, 0x55, rows * 8);
+        const void *cols[2] = {a, b};
+        assert_int_equal(jit_run_direct(code, cols, sc, o, rows), 0);
+        if (memcmp(o, want, rows * 8))
+            fail_msg("%s on %s, %zu rows direct at +%zu%s differs", text,
+                     jit_isa_name(isas[k]), rows, offset, into_a ? " into a" : "");
         jit_code_free(code);
     }
     free(ba);
@@ -229,7 +283,7 @@ static void test_aligned_and_overlapping_runs_match_interpreter(void **state)
 {
     (void)state;
     static const size_t offsets[] = {0, 8, 16, 40};
-    static const size_t counts[] = {1, 7, 9, 63, 64, 72, 1000, 1001, 5003, 20011};
+    static const size_t counts[] = {1, 7, 9, 63, 64, 72, 255, 256, 259, 1000, 1001, 5003, 20011};
     for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++)
         for (size_t j = 0; j < sizeof counts / sizeof *counts; j++) {
             check_layout("a * b + a", counts[j], offsets[i], 0);
@@ -334,7 +388,7 @@ static void test_kernels_count_every_true_row_once(void **state)
     if (jit_isa_best() == JIT_ISA_NONE)
         skip();
     static const size_t offsets[] = {0, 8, 40};
-    static const size_t counts[] = {1, 7, 9, 63, 64, 72, 1000, 1001, 5003, 20011};
+    static const size_t counts[] = {1, 7, 9, 63, 64, 72, 255, 256, 259, 1000, 1001, 5003, 20011};
     for (size_t i = 0; i < sizeof offsets / sizeof *offsets; i++)
         for (size_t j = 0; j < sizeof counts / sizeof *counts; j++) {
             check_count("sum(a > 0.5 and b < 0.2)", counts[j], offsets[i]);
@@ -633,6 +687,7 @@ int main(void)
         cmocka_unit_test(test_isa_names_round_trip),
         cmocka_unit_test(test_chain_names_the_stencils_in_code_order),
         cmocka_unit_test(test_reused_columns_and_scalars_are_pinned),
+        cmocka_unit_test(test_short_bodies_have_edge_vectors),
         cmocka_unit_test(test_aligned_and_overlapping_runs_match_interpreter),
         cmocka_unit_test(test_kernels_count_every_true_row_once),
         cmocka_unit_test(test_literals_are_not_baked_into_code),
