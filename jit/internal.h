@@ -67,11 +67,16 @@ typedef struct jit_pass {
     /* scalar slots it reads lie in [scalar_lo, scalar_hi): the runner
      * copies that range in one go */
     uint32_t scalar_lo, scalar_hi;
-    /* The code has edge vectors (ops/stencils.c, EDGES): the loop's body
-     * is pasted twice more before the loop, for a head and a tail vector
-     * that the runner may ask for (jc_ctx.edge_i) so that one call covers
-     * any number of rows from a vector up, its loop vector-aligned. */
+    /* The code has edge vectors (ops/stencils.c, EDGET): a second entry
+     * at edge_off runs the loop's body at a head vector (i as called) and
+     * at a tail vector (jc_ctx.edge_i[0]), then the loop from its start
+     * (edge_i[1]), so that one call covers any number of rows from a
+     * vector up, its loop vector-aligned. */
     uint8_t edges;
+    uint32_t edge_off;
+    /* Pointer registers 0 and 1 hold an output and a column of 8-byte
+     * values: the runner aligns the loop for them (jit/run.c). */
+    uint8_t edge_pair;
 } jit_pass;
 
 /* The pool: code memory plus, per stencil set, the read-only data and GOT

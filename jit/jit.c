@@ -156,54 +156,58 @@ static int emit_one(const emit_ctx *e, const jit_item *item, int followed, uintp
 }
 
 /* Lays out (and, when e->w is set, writes) one pass's chain at *pos:
- * items[0, loop) before the loop, then the loop from items[loop] on. With
- * edges, EDGES, the loop's body (items[loop] up to its TAIL), EDGET, the
- * body again and EDGEL come before the loop. Returns 0, or -1 if a hole
- * cannot be patched. */
+ * items[0, loop) before the loop, then the loop from items[loop] on; its
+ * entry is at *pos rounded up to ALIGN_PASS. With edges, a second entry
+ * follows (at *edge_entry): items[0, loop) again, the loop's body
+ * (items[loop] up to its TAIL) at the head vector, EDGET, the body at the
+ * tail vector, and EDGEL, which jumps into the first entry's loop. Apart,
+ * so that the plain entry runs the same bytes as code without edges.
+ * Returns 0, or -1 if a hole cannot be patched. */
 static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t loop,
-                     int edges, size_t *pos)
+                     int edges, size_t *pos, size_t *edge_entry)
 {
-    const jc_stencil_set *set = e->set;
     size_t at = (*pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
     if (e->w)
         patch_fill_nops(e->w + *pos, at - *pos);
-    size_t tail = loop;
-    while (edges && tail < n && items[tail].id != JC_ST_TAIL)
-        tail++;
-    if (edges && tail == n)
-        return -1;
-    /* where the loop's head will be: EDGES jumps to it */
-    size_t head = at;
-    for (size_t j = 0; j < loop; j++)
-        head += stencil_bytes(set, items[j].id, 1);
-    if (edges) {
-        size_t body = 0;
-        for (size_t j = loop; j < tail; j++)
-            body += stencil_bytes(set, items[j].id, 1);
-        head += 2 * body + stencil_bytes(set, JC_ST_EDGES, 1) +
-                stencil_bytes(set, JC_ST_EDGET, 1) + stencil_bytes(set, JC_ST_EDGEL, 1);
-    }
-    head = (head + ALIGN_LOOP - 1) & ~(size_t)(ALIGN_LOOP - 1);
-    uintptr_t loop_x = e->x + head;
-    for (size_t j = 0; j < loop; j++)
-        if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
-            return -1;
-    if (edges) {
-        static const jit_item moves[3] = {{JC_ST_EDGES, 0}, {JC_ST_EDGET, 0}, {JC_ST_EDGEL, 0}};
-        for (int m = 0; m < 3; m++) {
-            if (emit_one(e, &moves[m], 1, loop_x, &at) < 0)
-                return -1;
-            for (size_t j = loop; j < tail && m < 2; j++)
-                if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
-                    return -1;
+    uintptr_t loop_x = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j == loop) {
+            size_t head = (at + ALIGN_LOOP - 1) & ~(size_t)(ALIGN_LOOP - 1);
+            if (e->w)
+                patch_fill_nops(e->w + at, head - at);
+            at = head;
+            loop_x = e->x + at;
         }
-    }
-    if (e->w)
-        patch_fill_nops(e->w + at, head - at);
-    at = head;
-    for (size_t j = loop; j < n; j++)
         if (emit_one(e, &items[j], j + 1 < n, loop_x, &at) < 0)
             return -1;
+    }
+    if (edges) {
+        size_t tail = loop;
+        while (tail < n && items[tail].id != JC_ST_TAIL)
+            tail++;
+        size_t entry = (at + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
+        if (tail == n)
+            return -1;
+        if (e->w)
+            patch_fill_nops(e->w + at, entry - at);
+        at = entry;
+        *edge_entry = entry;
+        static const jit_item move_tail = {JC_ST_EDGET, 0}, move_loop = {JC_ST_EDGEL, 0},
+                              exit = {JC_ST_EXIT, 0};
+        for (size_t j = 0; j < loop; j++)
+            if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
+                return -1;
+        for (int copy = 0; copy < 2; copy++) {
+            for (size_t j = loop; j < tail; j++)
+                if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
+                    return -1;
+            if (emit_one(e, copy ? &move_loop : &move_tail, 1, loop_x, &at) < 0)
+                return -1;
+        }
+        /* never reached (EDGEL always jumps): an exit, not the next pass */
+        if (emit_one(e, &exit, 0, loop_x, &at) < 0)
+            return -1;
+    }
     *pos = at;
     return 0;
 }
@@ -337,12 +341,14 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
 
     /* size, allocate once, emit */
     size_t size = 0;
-    for (unsigned p = 0; p < t->npasses; p++)
+    for (unsigned p = 0; p < t->npasses; p++) {
+        size_t unused;
         if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
-                      c->passes[p].edges, &size) < 0) {
+                      c->passes[p].edges, &size, &unused) < 0) {
             error_set(err, JC_INTERNAL, 0, -1, "pass %u has a stencil its set lacks", p);
             goto fail;
         }
+    }
     if (codemem_alloc(pool->mem, size, &c->w, &c->x, &c->held) < 0) {
         error_set(err, JC_OUT_OF_MEMORY, 0, -1, "out of code memory");
         goto fail;
@@ -352,12 +358,14 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     size_t pos = 0;
     for (unsigned p = 0; p < t->npasses; p++) {
         size_t start = (pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
+        size_t edge_entry = 0;
         if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
-                      c->passes[p].edges, &pos) < 0) {
+                      c->passes[p].edges, &pos, &edge_entry) < 0) {
             error_set(err, JC_INTERNAL, 0, -1, "a stencil hole could not be patched");
             goto fail;
         }
         c->passes[p].code_off = (uint32_t)start;
+        c->passes[p].edge_off = (uint32_t)edge_entry;
         c->passes[p].code_len = (uint32_t)(pos - start);
         perfmap_note(c->x + start, pos - start, set->isa, p);
     }

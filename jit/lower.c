@@ -1022,6 +1022,9 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     while (*loop + body < e.n && items[*loop + body].id != JC_ST_TAIL)
         body++;
     pass->edges = !counting && body <= EDGE_MAX_ITEMS && !pass_calls(&L, set, order, cnt);
+    pass->edge_pair = pass->edges && pass->npregs >= 2 && pass->preg_kind[0] == PREG_OUTPUT &&
+                      pass->preg_esize[0] == 8 && pass->preg_kind[1] == PREG_COLUMN &&
+                      pass->preg_esize[1] == 8;
     rc = 0;
     goto done;
 malformed:

@@ -73,19 +73,28 @@ ALWAYS_INLINE void fill(jc_ctx *c, call_args *a, const jit_pass *ps, const void 
         to[k] = scalars[k];
 }
 
-/* Runs the loop over `rows` rows (whole vectors) ending where a was
- * filled for. */
-ALWAYS_INLINE uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c, const call_args *a,
-                            size_t rows)
+/* Calls the code at entry `off` with the row register i: the plain
+ * entry (code_off) runs the loop over whole vectors from i; the edge entry
+ * (edge_off) runs the head vector at i first. */
+ALWAYS_INLINE uint64_t call_at(const jit_code *code, uint32_t off, jc_ctx *c, const call_args *a,
+                               size_t i)
 {
-    jc_entry_fn f = (jc_entry_fn)(code->x + ps->code_off);
-    uint64_t m = f(c, (size_t)0 - rows, a->p[0], a->p[1], a->p[2], a->p[3]);
+    jc_entry_fn f = (jc_entry_fn)(code->x + off);
+    uint64_t m = f(c, i, a->p[0], a->p[1], a->p[2], a->p[3]);
 #if defined(__x86_64__)
     /* AVX code leaves the upper halves dirty; SSE code after it would pay */
     if (code->isa == JIT_ISA_AVX2 || code->isa == JIT_ISA_AVX512)
         __asm__ volatile("vzeroupper" ::: "memory");
 #endif
     return m;
+}
+
+/* Runs the loop over `rows` rows (whole vectors) ending where a was
+ * filled for. */
+ALWAYS_INLINE uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c, const call_args *a,
+                            size_t rows)
+{
+    return call_at(code, ps->code_off, c, a, (size_t)0 - rows);
 }
 
 /* A counted output (jit_pass.counted) after a call: adds the counts of
@@ -153,7 +162,6 @@ __attribute__((noinline)) static uint64_t run_tail(const jit_code *code, const j
     call_args a = {{NULL}};
     fill(c, &a, ps, cols, outs, io->scalars, t0, t0 + L);
     c->fault = 0;
-    c->edge_i[0] = 0; /* no edge vectors */
     uint64_t m = call(code, ps, c, &a, L) & ((1ull << r) - 1);
     harvest(ps, c, io, 0, r);
     for (uint32_t k = 0; k < ps->nout; k++)
@@ -187,39 +195,46 @@ static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *
     return 0;
 }
 
-/* Rows to skip from begin so that the most 8-byte streams (columns read,
- * outputs) start vector-aligned; 0 when begin is as good as any. The
- * votes are eight byte-wide counters in one register (a heuristic: streams
- * past the 255th are not counted). */
+/* Streams align_shift counts (their votes must fit a byte). */
+#define ALIGN_STREAMS 100
+
+/* Rows to skip from begin so that the most 8-byte streams start
+ * vector-aligned: outputs and columns read vote for their shift, two votes
+ * each, one more for the first output (a tie goes to it: a store split
+ * across cache lines costs the most); 0 when begin is as good as any, or no
+ * stream can be aligned. The votes are byte counters in one register, and
+ * every loop runs the same number of times on every call (a short loop
+ * whose trip count varies costs more in mispredicted exits than it does).
+ */
 static size_t align_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
                           size_t begin)
 {
     size_t L = code->lanes;
     uintptr_t vmask = L * 8 - 1; /* vector bytes: a power of two */
-    uint64_t votes = 0;
-    uint32_t nc = ps->ncols_used < 128 ? ps->ncols_used : 128;
-    uint32_t no = ps->nout < 127 ? ps->nout : 127;
+    uint64_t votes = 0, weight = 3;
+    uint32_t no = ps->nout < ALIGN_STREAMS ? ps->nout : ALIGN_STREAMS;
+    uint32_t nc = ps->ncols_used < ALIGN_STREAMS - no ? ps->ncols_used : ALIGN_STREAMS - no;
+    for (uint32_t k = 0; k < no; k++) {
+        uintptr_t at = (uintptr_t)io->outs[k];
+        if (ps->out_size[k] == 8 && at % 8 == 0) {
+            votes += weight << (((0 - at) & vmask) / 8 * 8);
+            weight = 2;
+        }
+    }
     for (uint32_t u = 0; u < nc; u++) {
         uint32_t s = ps->cols_used[u];
         uintptr_t at = (uintptr_t)io->cols[s] + begin * 8;
         if (code->col_type[s] != JC_BOOL && at % 8 == 0)
-            votes += 1ull << (((0 - at) & vmask) / 8 * 8);
+            votes += 2ull << (((0 - at) & vmask) / 8 * 8);
     }
-    for (uint32_t k = 0; k < no; k++) {
-        uintptr_t at = (uintptr_t)io->outs[k];
-        if (ps->out_size[k] == 8 && at % 8 == 0)
-            votes += 1ull << (((0 - at) & vmask) / 8 * 8);
-    }
-    if (!(votes >> 8))
-        return 0; /* every stream aligned already, or none can be */
-    unsigned at0 = votes & 0xff, most = at0;
+    unsigned most = votes & 0xff;
     size_t best = 0;
     for (size_t h = 1; h < L; h++) {
         unsigned v = (votes >> (8 * h)) & 0xff;
-        if (v > most)
-            most = v, best = h;
+        best = v > most ? h : best;
+        most = v > most ? v : most;
     }
-    return most >= at0 + 2 ? best : 0;
+    return best;
 }
 
 int jit_output_counted(const jit_code *code, unsigned pass, uint32_t out)
@@ -241,7 +256,6 @@ __attribute__((noinline)) static uint64_t run_whole(const jit_code *code, const 
     _Alignas(64) unsigned char stackbuf[STACK_CTX];
     jc_ctx *c = (jc_ctx *)stackbuf;
     c->fault = 0;
-    c->edge_i[0] = 0; /* no edge vectors */
     call_args a = {{NULL}};
     fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, end);
     uint64_t mask = call(code, ps, c, &a, end - begin);
@@ -266,7 +280,6 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
         c = (jc_ctx *)(((uintptr_t)heap + 63) & ~(uintptr_t)63);
     }
     c->fault = 0;
-    c->edge_i[0] = 0; /* no edge vectors */
     size_t L = code->lanes; /* a power of two */
     size_t n = end - begin;
     uint64_t mask = 0;
@@ -300,19 +313,24 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
     return mask;
 }
 
-/* Rows to skip so that the pass's first output of 8-byte values starts
- * vector-aligned (a store split across cache lines costs the most; a
- * quick rule for short runs, where align_shift's census costs more than
- * it finds); 0 when it is aligned or cannot be. */
-static size_t store_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io)
+/* Rows to skip from begin so that the output starts vector-aligned, when
+ * the first column read is misaligned alike (one allocator's blocks: the
+ * common case); else 0. Pointer registers 0 and 1 hold them
+ * (jit_pass.edge_pair). Two pointers and no loop: right after the last
+ * call's stores, a load may wait on one whose address matches it in its
+ * low bits, and a census of every stream cost a run of a thousand rows
+ * more than a split stream. */
+static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
+                           size_t begin)
 {
-    for (uint32_t k = 0; k < ps->nout; k++) {
-        if (ps->out_size[k] != 8)
-            continue;
-        uintptr_t at = (uintptr_t)io->outs[k];
-        return at % 8 ? 0 : ((0 - at) & (code->lanes * 8 - 1)) / 8;
-    }
-    return 0;
+    if (!ps->edge_pair)
+        return 0;
+    uintptr_t vmask = code->lanes * 8 - 1; /* vector bytes: a power of two */
+    uintptr_t out = (uintptr_t)io->outs[ps->preg_index[0]];
+    uintptr_t col = (uintptr_t)io->cols[ps->preg_index[1]] + begin * 8;
+    if (((out ^ col) & vmask) || out % 8)
+        return 0;
+    return ((0 - out) & vmask) / 8;
 }
 
 /* A pass with edge vectors (jit_pass.edges) over rows that do not fill
@@ -332,13 +350,12 @@ __attribute__((noinline)) static uint64_t run_edges(const jit_code *code, const 
     size_t stop = begin + h + nfull;
     size_t rest = end - stop;
     c->fault = 0;
-    c->edge_i[0] = (int64_t)(begin - stop);
     /* no rest: the tail is the head again */
-    c->edge_i[1] = rest ? (int64_t)(rest - L) : (int64_t)(begin - stop);
-    c->edge_i[2] = -(int64_t)nfull;
+    c->edge_i[0] = rest ? (int64_t)(rest - L) : (int64_t)(begin - stop);
+    c->edge_i[1] = -(int64_t)nfull;
     call_args a = {{NULL}};
     fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, stop);
-    return call(code, ps, c, &a, nfull);
+    return call_at(code, ps->edge_off, c, &a, begin - stop);
 }
 
 /* Edge vectors for rows [begin, end) of a pass that has them: the row to
@@ -352,7 +369,7 @@ static ptrdiff_t edge_shift(const jit_code *code, const jit_pass *ps, const jc_b
     size_t L = code->lanes, n = end - begin;
     if (!ps->edges || n <= L || ps->ctx_size > STACK_CTX)
         return -1;
-    size_t h = n >= EDGE_ALIGN_MIN_ROWS ? store_shift(code, ps, io) : 0;
+    size_t h = n >= EDGE_ALIGN_MIN_ROWS ? common_shift(code, ps, io, begin) : 0;
     if (n - h < L)
         h = 0;
     if (!h && !(n & (L - 1)))

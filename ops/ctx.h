@@ -30,11 +30,10 @@ typedef struct jc_ctx {
     uint64_t pad0_[2];
     uint64_t fault;          /* lane bits of faults found by lane helpers */
     /* The edge vectors of a pass that has them (jit/lower.c): the row
-     * registers of the head vector, the tail vector and the loop's start,
-     * relative to the loop's end as i is. A head >= 0 says "no edges": the
-     * code goes straight to the loop with the i it was called with. */
-    int64_t edge_i[3];
-    uint64_t pad1_[2];
+     * registers of the tail vector and of the loop's start, relative to
+     * the loop's end as i is (the head's is the i of the call). */
+    int64_t edge_i[2];
+    uint64_t pad1_[3];
     /* Lane helpers (jit/lanes.c) read operands from tmp[0..2] and write the
      * result to tmp[3]. */
     _Alignas(64) uint64_t tmp[4][JC_MAX_LANES];

@@ -55,7 +55,7 @@
 #define JC_STENCILS(X)                                                       \
     /* loop plumbing */                                                      \
     X(ENTRY, S) X(TAIL, S) X(EXIT, S) X(SPILL, S) X(FILL, S)                 \
-    X(EDGES, S) X(EDGET, S) X(EDGEL, S)                                      \
+    X(EDGET, S) X(EDGEL, S)                                                  \
     /* a count kept in the kernel: a zero accumulator pushed before the   \
      * loop, true lanes added to it, its lanes stored after the loop */    \
     X(ZERO_64, P) X(COUNT, B) X(ACCST, O)                                    \

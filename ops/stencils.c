@@ -227,31 +227,26 @@ STENCIL(TAIL)
     CONTINUE;
 }
 
-/* Edge vectors (jit/lower.c): before the loop, the body runs once at a
- * head vector and once at a tail vector, so that one call covers rows that
- * do not fill whole vectors and a loop that starts where the columns are
- * vector-aligned. EDGES goes to the loop when the host asked for no edges,
- * else starts the head; EDGET and EDGEL move the row register to the tail
- * vector and to the loop's start. */
-STENCIL(EDGES)
-{
-    int64_t head = c->edge_i[0];
-    /* "likely" only for the layout: it puts the continuation jump last,
-     * where the patcher strips it */
-    if (__builtin_expect(head >= 0, 1))
-        return jc_target(ARGS); /* i: the loop's start, as called */
-    return jc_cont(c, (size_t)head, p0, p1, p2, p3, v0, v1, v2, v3, v4, v5, v6, vf);
-}
-
+/* Edge vectors (jit/lower.c, jit/jit.c): a pass's second entry runs the
+ * loop's body once at a head vector (the i it was called with) and once
+ * at a tail vector, then the loop from its start, so that one call covers
+ * rows that do not fill whole vectors and a loop that starts where the
+ * columns are vector-aligned. EDGET moves the row register to the tail
+ * vector; EDGEL to the loop's start, and jumps to the loop. */
 STENCIL(EDGET)
 {
-    i = (size_t)c->edge_i[1];
+    i = (size_t)c->edge_i[0];
     CONTINUE;
 }
 
+/* The loop's start is negative (the loop has a vector at least): the
+ * continuation (EXIT, jit/jit.c) is never taken; the branch is TAIL's
+ * shape, which the extractor knows. */
 STENCIL(EDGEL)
 {
-    i = (size_t)c->edge_i[2];
+    i = (size_t)c->edge_i[1];
+    if (__builtin_expect((ptrdiff_t)i < 0, 1))
+        return jc_target(ARGS);
     CONTINUE;
 }
 
