@@ -98,6 +98,12 @@ void compiled_free(void *value);
 int run_compiled(const jc_engine *engine, const compiled *c,
                  const uint64_t *consts, const void *const *cols,
                  size_t nrows, void *into, jc_result *out, jc_error *err);
+/* A tree that is one count the JIT keeps in its kernel (direct_count),
+ * over rows that fit one chunk: one kernel call. 0 when *out is the
+ * answer; 1 when this does not apply or a row may have faulted, and
+ * run_compiled must decide. */
+int run_direct_count(const compiled *c, const uint64_t *consts, const void *const *cols,
+                     size_t nrows, jc_result *out);
 /* run_compiled without its direct calls: what runs when those said no. */
 int run_general(const jc_engine *engine, const compiled *c, const uint64_t *consts,
                 const void *const *cols, size_t nrows, void *into, jc_result *out,

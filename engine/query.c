@@ -263,30 +263,42 @@ static int check_slots(const jc_program *p, const void *const *data, size_t ndat
     return 0;
 }
 
+/* The columns of jc_run_slots* as they nearly always are, checked in
+ * line: a call over a few rows costs about its instructions. When this
+ * says no, check_slots (and check_args, check_into) say what is wrong. */
+static inline int slots_fine(const jc_program *p, const void *const *data, size_t ndata,
+                             size_t nrows)
+{
+    if (!p || !data || ndata != p->code->tree.ncolumns)
+        return 0;
+    for (size_t s = 0; s < ndata && nrows; s++)
+        if (!data[s])
+            return 0;
+    return 1;
+}
+
 int jc_run_slots(const jc_program *p, const void *const *data, size_t ndata, size_t nrows,
                  jc_result *out, jc_error *err)
 {
+    if (out && slots_fine(p, data, ndata, nrows) && p->code->direct_count) {
+        /* a count over one chunk: one kernel call (run_direct_count) */
+        error_clear(err);
+        if (run_direct_count(p->code, p->consts, data, nrows, out) == 0)
+            return 0;
+    }
     if (check_args(p, data, ndata, out, err) != 0 ||
         check_slots(p, data, ndata, nrows, err) != 0)
         return -1;
     return run_compiled(p->engine, p->code, p->consts, data, nrows, NULL, out, err);
 }
 
-/* The arguments of jc_run_slots_into as they nearly always are, checked
- * in line: a call over a few rows costs about its instructions. When this
- * says no, check_into and check_slots say what is wrong. */
 static inline int slots_into_fine(const jc_program *p, const void *const *data, size_t ndata,
                                   size_t nrows, const void *into)
 {
-    if (!p || !into || !data || ndata != p->code->tree.ncolumns)
+    if (!into || !slots_fine(p, data, ndata, nrows))
         return 0;
     const jc_tree *t = &p->code->tree;
-    if (!(t->nodes[t->root].flags & NODE_ROWWISE))
-        return 0;
-    for (size_t s = 0; s < ndata && nrows; s++)
-        if (!data[s])
-            return 0;
-    return 1;
+    return (t->nodes[t->root].flags & NODE_ROWWISE) != 0;
 }
 
 int jc_run_slots_into(const jc_program *p, const void *const *data, size_t ndata,

@@ -540,8 +540,8 @@ static int run_direct(const compiled *c, const uint64_t *consts, const void *con
  * sum, and the avg is one division. Returns 0 when *out is the answer; 1
  * when this does not apply (no rows, too many, another tree) or a row may
  * have faulted, and the general path must run. */
-static int run_direct_count(const compiled *c, const uint64_t *consts,
-                            const void *const *cols, size_t nrows, jc_result *out)
+int run_direct_count(const compiled *c, const uint64_t *consts, const void *const *cols,
+                     size_t nrows, jc_result *out)
 {
 #ifdef JC_HAVE_JIT
     if (!c->direct_count || nrows - 1 >= JC_CHUNK_ROWS)
