@@ -313,13 +313,16 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
     return mask;
 }
 
-/* Rows to skip from begin so that the output starts vector-aligned, when
- * the first column read is misaligned alike (one allocator's blocks: the
- * common case); else 0. Pointer registers 0 and 1 hold them
- * (jit_pass.edge_pair). Two pointers and no loop: right after the last
- * call's stores, a load may wait on one whose address matches it in its
- * low bits, and a census of every stream cost a run of a thousand rows
- * more than a split stream. */
+/* Rows to skip from begin so that the loop's streams start
+ * vector-aligned, from two pointers (registers 0 and 1: the output and the
+ * first column, jit_pass.edge_pair): where they agree, theirs; where they
+ * do not, the column's when another column follows in register 2 (one
+ * caller's columns come from one allocator and are misaligned alike, and
+ * two split loads cost more than a split store), else the output's (a
+ * split store costs more than a split load). No census of every stream:
+ * a run of a thousand rows paid more for it than for a split stream
+ * (right after the last call's stores, a load may wait on one whose
+ * address matches it in its low bits). */
 static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
                            size_t begin)
 {
@@ -328,9 +331,9 @@ static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_bl
     uintptr_t vmask = code->lanes * 8 - 1; /* vector bytes: a power of two */
     uintptr_t out = (uintptr_t)io->outs[ps->preg_index[0]];
     uintptr_t col = (uintptr_t)io->cols[ps->preg_index[1]] + begin * 8;
-    if (((out ^ col) & vmask) || out % 8)
-        return 0;
-    return ((0 - out) & vmask) / 8;
+    int columns = ps->npregs > 2 && ps->preg_kind[2] == PREG_COLUMN;
+    uintptr_t at = ((out ^ col) & vmask) && columns ? col : out;
+    return at % 8 ? 0 : ((0 - at) & vmask) / 8;
 }
 
 /* A pass with edge vectors (jit_pass.edges) over rows that do not fill
