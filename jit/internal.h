@@ -18,6 +18,11 @@
 #include "linker/stencil.h"
 #include "ops/ctx.h"
 
+/* A counted pass's accumulators in its context: the loop's at acc_off,
+ * then an edge entry's head vector's and tail vector's. */
+#define JIT_ACC_HEAD JC_VEC_BYTES_MAX
+#define JIT_ACC_TAIL (2 * JC_VEC_BYTES_MAX)
+
 /* One stencil of a chain and the value of its JC_HOLE_A (context offset). */
 typedef struct jit_item {
     uint16_t id;
@@ -74,9 +79,13 @@ typedef struct jit_pass {
      * vector up, its loop vector-aligned. */
     uint8_t edges;
     uint32_t edge_off;
-    /* Pointer registers 0 and 1 hold an output and a column of 8-byte
-     * values: the runner aligns the loop for them (jit/run.c). */
+    /* The runner aligns an edge entry's loop for the 8-byte streams in
+     * pointer registers align_reg[0] and [1], when there are two
+     * (edge_pair), and whether another column of 8-byte values follows
+     * them (jit/run.c, common_shift). */
     uint8_t edge_pair;
+    uint8_t align_reg[2];
+    uint8_t align_more_columns;
 } jit_pass;
 
 /* The pool: code memory plus, per stencil set, the read-only data and GOT

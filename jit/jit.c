@@ -164,8 +164,9 @@ static int emit_one(const emit_ctx *e, const jit_item *item, int followed, uintp
  * so that the plain entry runs the same bytes as code without edges.
  * Returns 0, or -1 if a hole cannot be patched. */
 static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t loop,
-                     int edges, size_t *pos, size_t *edge_entry)
+                     const jit_pass *ps, size_t *pos, size_t *edge_entry)
 {
+    int edges = ps->edges;
     size_t at = (*pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
     if (e->w)
         patch_fill_nops(e->w + *pos, at - *pos);
@@ -194,6 +195,18 @@ static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t 
         *edge_entry = entry;
         static const jit_item move_tail = {JC_ST_EDGET, 0}, move_loop = {JC_ST_EDGEL, 0},
                               exit = {JC_ST_EXIT, 0};
+        /* a count: the head's and the tail's lanes are stored apart (the
+         * chain's ACCST with another slot) and the accumulator zeroed
+         * again (its ZERO_64) before the next */
+        jit_item zero = {0, 0}, store = {0, 0};
+        for (size_t j = 0; ps->counted >= 0 && j < loop; j++)
+            if (items[j].id >= JC_ST_ZERO_64 && items[j].id <= JC_ST_ZERO_64_LAST_)
+                zero = items[j];
+        for (size_t j = tail; ps->counted >= 0 && j < n; j++)
+            if (items[j].id >= JC_ST_ACCST && items[j].id <= JC_ST_ACCST_LAST_)
+                store = items[j];
+        if (ps->counted >= 0 && (!zero.id || !store.id))
+            return -1;
         for (size_t j = 0; j < loop; j++)
             if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
                 return -1;
@@ -201,6 +214,12 @@ static int emit_pass(const emit_ctx *e, const jit_item *items, size_t n, size_t 
             for (size_t j = loop; j < tail; j++)
                 if (emit_one(e, &items[j], 1, loop_x, &at) < 0)
                     return -1;
+            if (ps->counted >= 0) {
+                store.hole = ps->acc_off + (copy ? JIT_ACC_TAIL : JIT_ACC_HEAD);
+                if (emit_one(e, &store, 1, loop_x, &at) < 0 ||
+                    emit_one(e, &zero, 1, loop_x, &at) < 0)
+                    return -1;
+            }
             if (emit_one(e, copy ? &move_loop : &move_tail, 1, loop_x, &at) < 0)
                 return -1;
         }
@@ -344,7 +363,7 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
     for (unsigned p = 0; p < t->npasses; p++) {
         size_t unused;
         if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
-                      c->passes[p].edges, &size, &unused) < 0) {
+                      &c->passes[p], &size, &unused) < 0) {
             error_set(err, JC_INTERNAL, 0, -1, "pass %u has a stencil its set lacks", p);
             goto fail;
         }
@@ -360,7 +379,7 @@ jit_code *jit_compile(jit_pool *pool, const jc_tree *t, jit_isa isa, jc_error *e
         size_t start = (pos + ALIGN_PASS - 1) & ~(size_t)(ALIGN_PASS - 1);
         size_t edge_entry = 0;
         if (emit_pass(&e, items + ranges[3 * p], ranges[3 * p + 1], ranges[3 * p + 2],
-                      c->passes[p].edges, &pos, &edge_entry) < 0) {
+                      &c->passes[p], &pos, &edge_entry) < 0) {
             error_set(err, JC_INTERNAL, 0, -1, "a stencil hole could not be patched");
             goto fail;
         }

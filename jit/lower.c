@@ -730,7 +730,9 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     /* a counted output's lanes, then spill slots, 64-byte aligned */
     pass->acc_off = (pass->scalar_off + 8 * nscalars + 63) & ~63u;
     int counting = pass->counted >= 0;
-    uint32_t spill_off = pass->acc_off + (counting ? JC_VEC_BYTES_MAX : 0);
+    /* the loop's lanes, then an edge entry's head and tail vector's
+     * (JIT_ACC_HEAD, JIT_ACC_TAIL) */
+    uint32_t spill_off = pass->acc_off + (counting ? 3 * JC_VEC_BYTES_MAX : 0);
     pass->nout = ps->nout;
     pass->ncols_used = 0;
     pass->nslots = 0;
@@ -1016,15 +1018,26 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     pass->ctx_size = spill_off + e.max_spill * JC_VEC_BYTES_MAX;
     /* Edge vectors (jit_pass.edges) where aligning the loop or running the
      * last rows in the same call pays: a short body that calls nothing (a
-     * call's cost dwarfs a split load), and no count (head and tail would
-     * count rows twice). */
+     * call's cost dwarfs a split load). A count's head and tail vectors
+     * count into accumulators of their own, whose lanes of rows the loop
+     * does not count the runner adds. */
     size_t body = 0;
     while (*loop + body < e.n && items[*loop + body].id != JC_ST_TAIL)
         body++;
-    pass->edges = !counting && body <= EDGE_MAX_ITEMS && !pass_calls(&L, set, order, cnt);
-    pass->edge_pair = pass->edges && pass->npregs >= 2 && pass->preg_kind[0] == PREG_OUTPUT &&
-                      pass->preg_esize[0] == 8 && pass->preg_kind[1] == PREG_COLUMN &&
-                      pass->preg_esize[1] == 8;
+    pass->edges = body <= EDGE_MAX_ITEMS && !pass_calls(&L, set, order, cnt);
+    /* the first two pointer registers of 8-byte streams, and whether a
+     * third is a column, for the runner's choice of alignment */
+    unsigned pair = 0;
+    pass->align_more_columns = 0;
+    for (unsigned r = 0; r < pass->npregs; r++) {
+        if (pass->preg_esize[r] != 8)
+            continue;
+        if (pair < 2)
+            pass->align_reg[pair++] = (uint8_t)r;
+        else
+            pass->align_more_columns |= pass->preg_kind[r] == PREG_COLUMN;
+    }
+    pass->edge_pair = pass->edges && pair == 2;
     rc = 0;
     goto done;
 malformed:

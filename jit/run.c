@@ -101,16 +101,23 @@ ALWAYS_INLINE uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c,
  * accumulator lanes [lo, hi), the lanes of rows no other call counts, to
  * the output's counter. Lane k of a call's accumulator counts the rows at
  * k, k + L, k + 2L... from the row the call started at. */
-ALWAYS_INLINE void harvest(const jit_pass *ps, const jc_ctx *c, const jc_block_io *io,
-                           size_t lo, size_t hi)
+ALWAYS_INLINE void harvest_at(const jit_pass *ps, const jc_ctx *c, const jc_block_io *io,
+                              uint32_t acc, size_t lo, size_t hi)
 {
     if (ps->counted < 0)
         return;
-    const uint64_t *lane = (const uint64_t *)((const char *)c + ps->acc_off);
+    const uint64_t *lane = (const uint64_t *)((const char *)c + ps->acc_off + acc);
     uint64_t n = 0;
     for (size_t k = lo; k < hi; k++)
         n += lane[k];
     *(uint64_t *)io->outs[ps->counted] += n;
+}
+
+/* The same for the loop's accumulator. */
+ALWAYS_INLINE void harvest(const jit_pass *ps, const jc_ctx *c, const jc_block_io *io,
+                           size_t lo, size_t hi)
+{
+    harvest_at(ps, c, io, 0, lo, hi);
 }
 
 /* Out of line: its scratch would otherwise make every call's frame large. */
@@ -314,26 +321,30 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
 }
 
 /* Rows to skip from begin so that the loop's streams start
- * vector-aligned, from two pointers (registers 0 and 1: the output and the
- * first column, jit_pass.edge_pair): where they agree, theirs; where they
- * do not, the column's when another column follows in register 2 (one
- * caller's columns come from one allocator and are misaligned alike, and
- * two split loads cost more than a split store), else the output's (a
- * split store costs more than a split load). No census of every stream:
- * a run of a thousand rows paid more for it than for a split stream
- * (right after the last call's stores, a load may wait on one whose
- * address matches it in its low bits). */
+ * vector-aligned, from two pointers (the first two pointer registers of
+ * 8-byte streams, jit_pass.align_reg: an output, if the pass stores one,
+ * and the first column): where they agree, theirs; where they do not, the
+ * second's when another column follows (one caller's columns come from one
+ * allocator and are misaligned alike, and two split loads cost more than a
+ * split store), else the first's (a split store costs more than a split
+ * load). No census of every stream: a run of a thousand rows paid more for
+ * it than for a split stream (right after the last call's stores, a load
+ * may wait on one whose address matches it in its low bits). */
 static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
                            size_t begin)
 {
     if (!ps->edge_pair)
         return 0;
     uintptr_t vmask = code->lanes * 8 - 1; /* vector bytes: a power of two */
-    uintptr_t out = (uintptr_t)io->outs[ps->preg_index[0]];
-    uintptr_t col = (uintptr_t)io->cols[ps->preg_index[1]] + begin * 8;
-    int columns = ps->npregs > 2 && ps->preg_kind[2] == PREG_COLUMN;
-    uintptr_t at = ((out ^ col) & vmask) && columns ? col : out;
-    return at % 8 ? 0 : ((0 - at) & vmask) / 8;
+    uintptr_t at[2];
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned r = ps->align_reg[k];
+        uint32_t x = ps->preg_index[r];
+        at[k] = ps->preg_kind[r] == PREG_COLUMN ? (uintptr_t)io->cols[x] + begin * 8
+                                                : (uintptr_t)io->outs[x];
+    }
+    uintptr_t pick = ((at[0] ^ at[1]) & vmask) && ps->align_more_columns ? at[1] : at[0];
+    return pick % 8 ? 0 : ((0 - pick) & vmask) / 8;
 }
 
 /* A pass with edge vectors (jit_pass.edges) over rows that do not fill
@@ -358,7 +369,13 @@ __attribute__((noinline)) static uint64_t run_edges(const jit_code *code, const 
     c->edge_i[1] = -(int64_t)nfull;
     call_args a = {{NULL}};
     fill(c, &a, ps, io->cols, io->outs, io->scalars, begin, stop);
-    return call_at(code, ps->edge_off, c, &a, begin - stop);
+    uint64_t mask = call_at(code, ps->edge_off, c, &a, begin - stop);
+    /* a count: the loop's lanes, the head's rows before the loop, the
+     * tail's rows after it */
+    harvest(ps, c, io, 0, L);
+    harvest_at(ps, c, io, JIT_ACC_HEAD, 0, h);
+    harvest_at(ps, c, io, JIT_ACC_TAIL, L - rest, L);
+    return mask;
 }
 
 /* Edge vectors for rows [begin, end) of a pass that has them: the row to
