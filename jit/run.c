@@ -320,10 +320,20 @@ __attribute__((noinline)) static uint64_t run_split(const jit_code *code, const 
     return mask;
 }
 
+/* Where the stream in pointer register r starts at row begin. */
+ALWAYS_INLINE uintptr_t stream_at(const jit_pass *ps, const jc_block_io *io, unsigned r,
+                                  size_t begin)
+{
+    uint32_t x = ps->preg_index[r];
+    return ps->preg_kind[r] == PREG_COLUMN ? (uintptr_t)io->cols[x] + begin * 8
+                                           : (uintptr_t)io->outs[x];
+}
+
 /* Rows to skip from begin so that the loop's streams start
  * vector-aligned, from two pointers (the first two pointer registers of
  * 8-byte streams, jit_pass.align_reg: an output, if the pass stores one,
- * and the first column): where they agree, theirs; where they do not, the
+ * and the first column): none when the first is aligned; where they
+ * agree, theirs; where they do not, the
  * second's when another column follows (one caller's columns come from one
  * allocator and are misaligned alike, and two split loads cost more than a
  * split store), else the first's (a split store costs more than a split
@@ -336,14 +346,11 @@ static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_bl
     if (!ps->edge_pair)
         return 0;
     uintptr_t vmask = code->lanes * 8 - 1; /* vector bytes: a power of two */
-    uintptr_t at[2];
-    for (unsigned k = 0; k < 2; k++) {
-        unsigned r = ps->align_reg[k];
-        uint32_t x = ps->preg_index[r];
-        at[k] = ps->preg_kind[r] == PREG_COLUMN ? (uintptr_t)io->cols[x] + begin * 8
-                                                : (uintptr_t)io->outs[x];
-    }
-    uintptr_t pick = ((at[0] ^ at[1]) & vmask) && ps->align_more_columns ? at[1] : at[0];
+    uintptr_t first = stream_at(ps, io, ps->align_reg[0], begin);
+    if (!(first & vmask))
+        return 0; /* aligned already: the others are taken to be too */
+    uintptr_t second = stream_at(ps, io, ps->align_reg[1], begin);
+    uintptr_t pick = ((first ^ second) & vmask) && ps->align_more_columns ? second : first;
     return pick % 8 ? 0 : ((0 - pick) & vmask) / 8;
 }
 
