@@ -336,8 +336,9 @@ ALWAYS_INLINE uintptr_t stream_at(const jit_pass *ps, const jc_block_io *io, uns
  * agree, theirs; where they do not, the
  * second's when another column follows (one caller's columns come from one
  * allocator and are misaligned alike, and two split loads cost more than a
- * split store), else the first's (a split store costs more than a split
- * load). No census of every stream: a run of a thousand rows paid more for
+ * split store), else the first's if it is an output (a split store costs
+ * more than a split load), else none (of two columns one splits either
+ * way). No census of every stream: a run of a thousand rows paid more for
  * it than for a split stream (right after the last call's stores, a load
  * may wait on one whose address matches it in its low bits). */
 static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
@@ -350,7 +351,13 @@ static size_t common_shift(const jit_code *code, const jit_pass *ps, const jc_bl
     if (!(first & vmask))
         return 0; /* aligned already: the others are taken to be too */
     uintptr_t second = stream_at(ps, io, ps->align_reg[1], begin);
-    uintptr_t pick = ((first ^ second) & vmask) && ps->align_more_columns ? second : first;
+    uintptr_t pick = first;
+    if ((first ^ second) & vmask) {
+        if (ps->align_more_columns)
+            pick = second;
+        else if (ps->preg_kind[ps->align_reg[0]] == PREG_COLUMN)
+            return 0; /* two loads, one split either way: not worth the edges */
+    }
     return pick % 8 ? 0 : ((0 - pick) & vmask) / 8;
 }
 
