@@ -7,7 +7,8 @@
  * Every figure is the median of several timed repetitions, each long enough
  * to be measured, all in this one process; a ratio to the C loop is the
  * median of ratios of samples taken back to back, so ratios hold when the
- * machine's speed drifts. Usage: bench_engines [--quick | --smoke] [--sizes N,N,...] [--json FILE]
+ * machine's speed drifts. Usage: bench_engines [--quick | --smoke] [--sizes N,N,...]
+ * [--offset B] [--json FILE]
  */
 #include <math.h>
 #include <stdio.h>
@@ -195,7 +196,7 @@ int main(int argc, char **argv)
     for (int si = 0; si < args.nsizes; si++) {
         size_t n = args.sizes[si];
         bench_data d;
-        bench_data_init(&d, n);
+        bench_data_init(&d, n, args.offset);
         const bench_cols *k = &d.k;
         jc_column cols[3] = {
             {"a", JC_F64, k->a, n}, {"b", JC_F64, k->b, n}, {"c", JC_F64, k->c, n}};

@@ -37,50 +37,50 @@ int bench_reps_for(size_t n, int smoke)
     return n >= 1000000 ? 1 : (int)(20000000 / (n + 1000)) + 1;
 }
 
-/* n values in (0, 1); the caller frees them. */
-static double *random_column(size_t n, uint64_t seed)
+/* An n-row buffer that starts `offset` bytes past a cache line: where a
+ * stream starts in its cache line moves a 1,000-row run by a third (a
+ * vector load or store split across two lines costs about two), so every
+ * engine gets the same placement, and the same in every build (malloc's
+ * would move with the allocations before it). */
+static double *placed_column(size_t n, size_t offset)
 {
-    double *v = malloc(n * sizeof *v);
+    char *block = aligned_alloc(64, (n * sizeof(double) + offset + 63) / 64 * 64);
+    return block ? (double *)(block + offset) : NULL;
+}
+
+static void placed_free(double *v, size_t offset)
+{
+    if (v)
+        free((char *)v - offset);
+}
+
+/* n values in (0, 1); the caller frees them with placed_free. */
+static double *random_column(size_t n, uint64_t seed, size_t offset)
+{
+    double *v = placed_column(n, offset);
     uint64_t s = seed;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; v && i < n; i++) {
         s = s * 6364136223846793005ull + 1442695040888963407ull;
         v[i] = ((double)(s >> 11) + 0.5) / 9007199254740992.0; /* in (0, 1) */
     }
     return v;
 }
 
-/* Where each output starts in a cache line: 16 bytes in, as malloc's blocks
- * usually do. The C loop's output and the engines' are placed alike: a
- * store stream that is split across cache lines and one that is not differ
- * by a third at 1,000 rows, which would otherwise decide who wins. */
-#define OUT_OFFSET 16
-
-static double *output_column(size_t n)
+void bench_data_init(bench_data *d, size_t n, size_t offset)
 {
-    char *block = aligned_alloc(64, (n * sizeof(double) + OUT_OFFSET + 63) / 64 * 64);
-    return block ? (double *)(block + OUT_OFFSET) : NULL;
-}
-
-static void output_free(double *v)
-{
-    if (v)
-        free((char *)v - OUT_OFFSET);
-}
-
-void bench_data_init(bench_data *d, size_t n)
-{
-    d->k = (bench_cols){random_column(n, 1), random_column(n, 2), random_column(n, 3),
-                        output_column(n), n};
-    d->mine = output_column(n);
+    d->offset = offset;
+    d->k = (bench_cols){random_column(n, 1, offset), random_column(n, 2, offset),
+                        random_column(n, 3, offset), placed_column(n, offset), n};
+    d->mine = placed_column(n, offset);
 }
 
 void bench_data_free(bench_data *d)
 {
-    free((void *)d->k.a);
-    free((void *)d->k.b);
-    free((void *)d->k.c);
-    output_free(d->k.out);
-    output_free(d->mine);
+    placed_free((double *)d->k.a, d->offset);
+    placed_free((double *)d->k.b, d->offset);
+    placed_free((double *)d->k.c, d->offset);
+    placed_free(d->k.out, d->offset);
+    placed_free(d->mine, d->offset);
 }
 
 double bench_time_c(void (*loop)(const bench_cols *), double (*reduce)(const bench_cols *),
@@ -135,7 +135,7 @@ void bench_e7_text(char *infix, char *rpn)
 
 int bench_parse_args(int argc, char **argv, bench_args *out)
 {
-    *out = (bench_args){.sizes = {1000, 100000, 10000000}, .nsizes = 3};
+    *out = (bench_args){.sizes = {1000, 100000, 10000000}, .nsizes = 3, .offset = 16};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--quick") == 0) {
             out->sizes[0] = 1000;
@@ -151,10 +151,16 @@ int bench_parse_args(int argc, char **argv, bench_args *out)
             for (char *t = strtok(argv[++i], ","); t && out->nsizes < BENCH_MAX_SIZES;
                  t = strtok(NULL, ","))
                 out->sizes[out->nsizes++] = strtoull(t, NULL, 10);
+        } else if (strcmp(argv[i], "--offset") == 0 && i + 1 < argc &&
+                   (out->offset = strtoull(argv[i + 1], NULL, 10)) % 8 == 0 &&
+                   out->offset < 64) {
+            i++;
         } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
             out->json_path = argv[++i];
         } else {
-            fprintf(stderr, "usage: %s [--quick | --smoke] [--sizes N,N,...] [--json FILE]\n",
+            fprintf(stderr,
+                    "usage: %s [--quick | --smoke] [--sizes N,N,...] [--offset 0|8|...|56]"
+                    " [--json FILE]\n",
                     argv[0]);
             return 2;
         }

@@ -27,13 +27,15 @@ int bench_reps_for(size_t n, int smoke);
 
 /* One size's data: in k the columns a, b, c (values in (0, 1) from a fixed
  * generator, seeds 1, 2, 3: every engine sees the same data) and the C
- * loop's output; mine, a second n-row buffer for the engine under test. */
+ * loop's output; mine, a second n-row buffer for the engine under test.
+ * Every buffer starts `offset` bytes past a cache line (bench_args). */
 typedef struct bench_data {
     bench_cols k;
     double *mine;
+    size_t offset;
 } bench_data;
 
-void bench_data_init(bench_data *d, size_t n);
+void bench_data_init(bench_data *d, size_t n, size_t offset);
 void bench_data_free(bench_data *d);
 
 /* ns per row of the C loop (loop, or reduce when loop is NULL), the median
@@ -52,11 +54,16 @@ double bench_worst_rel_err(const double *got, const double *ref, size_t n);
  * NULL, as RPN (1024 bytes). */
 void bench_e7_text(char *infix, char *rpn);
 
-/* The common command line: [--quick | --smoke] [--sizes N,N,...] [--json FILE]. */
+/* The common command line:
+ * [--quick | --smoke] [--sizes N,N,...] [--offset BYTES] [--json FILE]. */
 typedef struct bench_args {
     size_t sizes[BENCH_MAX_SIZES]; /* 1,000, 100,000 and 10,000,000 rows by default */
     int nsizes;
     int smoke;             /* one short sample of everything, to prove it runs */
+    /* where every column and output starts in its cache line: 16 bytes in
+     * by default, as malloc's blocks usually do (a multiple of 8 below 64;
+     * 0: aligned) */
+    size_t offset;
     const char *json_path; /* NULL: no JSON */
 } bench_args;
 

@@ -10,7 +10,7 @@
  * more than 1e-9 (relative) is reported as wrong and not timed.
  *
  * Peers not found at configure time are absent from the build and reported
- * as skipped. Usage: bench_peers [--quick | --smoke] [--sizes N,...] [--json FILE]
+ * as skipped. Usage: bench_peers [--quick | --smoke] [--sizes N,...] [--offset B] [--json FILE]
  */
 #include <math.h>
 #include <stdio.h>
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
     for (int si = 0; si < args.nsizes; si++) {
         size_t n = args.sizes[si];
         bench_data d;
-        bench_data_init(&d, n);
+        bench_data_init(&d, n, args.offset);
         const bench_cols *k = &d.k;
         printf("\n### %zu rows: ns per row (× the C loop, same process)\n\n| expr | C loop |", n);
         for (size_t pi = 0; pi < NPEERS; pi++)
