@@ -122,8 +122,11 @@ static size_t stencil_bytes(const jc_stencil_set *set, int id, int followed)
 /* Lays out (and, when e->w is set, writes) one stencil at *at; loop_x is
  * the address of the loop's head (the target of its back edge). Returns
  * 0, or -1 if a hole cannot be patched or the set lacks the stencil. */
-static int emit_one(const emit_ctx *e, const jit_item *item, int followed, uintptr_t loop_x,
-                    size_t *at)
+/* In line: it runs once per stencil per compile, and a call's frame cost
+ * as much as its work. */
+static inline __attribute__((always_inline)) int emit_one(const emit_ctx *e,
+                                                          const jit_item *item, int followed,
+                                                          uintptr_t loop_x, size_t *at)
 {
     const jc_stencil_set *set = e->set;
     const jc_stencil *st = &set->stencils[item->id];
