@@ -209,10 +209,9 @@ static int aliased(const jit_code *code, const jit_pass *ps, const jc_block_io *
  * vector-aligned: outputs and columns read vote for their shift, two votes
  * each, one more for the first output (a tie goes to it: a store split
  * across cache lines costs the most); 0 when begin is as good as any, or no
- * stream can be aligned. The votes are byte counters in one register, and
- * every loop runs the same number of times on every call (a short loop
- * whose trip count varies costs more in mispredicted exits than it does).
- */
+ * stream can be aligned. The votes are byte counters in one register. For
+ * runs of ALIGN_MIN_ROWS or more, where a census costs nothing; short runs
+ * use common_shift. */
 static size_t align_shift(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
                           size_t begin)
 {
@@ -411,18 +410,12 @@ static ptrdiff_t edge_shift(const jit_code *code, const jit_pass *ps, const jc_b
     return aliased(code, ps, io, begin, end) ? -1 : (ptrdiff_t)h;
 }
 
-uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
-                 size_t end)
+/* Rows [begin, end) of a pass, once edge_shift has said no: one plain
+ * call (run_whole) or the split run. */
+static uint64_t run_plain(const jit_code *code, const jit_pass *ps, const jc_block_io *io,
+                          size_t begin, size_t end)
 {
-    if (end <= begin || pass >= code->npasses)
-        return 0;
-    const jit_pass *ps = &code->passes[pass];
-    if (ps->nout == 0)
-        return 0;
     size_t n = end - begin;
-    ptrdiff_t eh = edge_shift(code, ps, io, begin, end);
-    if (eh >= 0)
-        return run_edges(code, ps, io, begin, end, (size_t)eh);
     size_t h = 0;
     if (n >= ALIGN_MIN_ROWS && (h = align_shift(code, ps, io, begin)) &&
         aliased(code, ps, io, begin, end))
@@ -432,19 +425,32 @@ uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, siz
     return run_split(code, ps, io, begin, end, h);
 }
 
+uint64_t jit_run(const jit_code *code, unsigned pass, const jc_block_io *io, size_t begin,
+                 size_t end)
+{
+    if (end <= begin || pass >= code->npasses)
+        return 0;
+    const jit_pass *ps = &code->passes[pass];
+    if (ps->nout == 0)
+        return 0;
+    ptrdiff_t eh = edge_shift(code, ps, io, begin, end);
+    if (eh >= 0)
+        return run_edges(code, ps, io, begin, end, (size_t)eh);
+    return run_plain(code, ps, io, begin, end);
+}
+
 uint64_t jit_run_direct(const jit_code *code, const void *const *cols, const uint64_t *scalars,
                         void *out, size_t n)
 {
     const jit_pass *ps = &code->passes[0];
     void *outs[1] = {out};
     jc_block_io io = {cols, scalars, outs};
-    /* n - 1: no rows is not this case */
-    if (n - 1 < ALIGN_MIN_ROWS - 1 && ps->ctx_size <= STACK_CTX && ps->nout == 1) {
-        ptrdiff_t eh = edge_shift(code, ps, &io, 0, n);
-        if (eh >= 0)
-            return run_edges(code, ps, &io, 0, n, (size_t)eh);
-        if (!(n & (code->lanes - 1)))
-            return run_whole(code, ps, &io, 0, n);
-    }
-    return jit_run(code, 0, &io, 0, n);
+    if (n == 0 || ps->nout != 1)
+        return jit_run(code, 0, &io, 0, n);
+    ptrdiff_t eh = edge_shift(code, ps, &io, 0, n);
+    if (eh >= 0)
+        return run_edges(code, ps, &io, 0, n, (size_t)eh);
+    if (n < ALIGN_MIN_ROWS && !(n & (code->lanes - 1)) && ps->ctx_size <= STACK_CTX)
+        return run_whole(code, ps, &io, 0, n);
+    return run_plain(code, ps, &io, 0, n);
 }
