@@ -603,9 +603,9 @@ static int scalar_result(run_ctx *r, jc_result *out, jc_error *err)
 /* Out of line: its frame (the inline scalar slots) is a kilobyte and a
  * half that the direct call should not set up. */
 __attribute__((noinline)) int run_general(const jc_engine *engine, const compiled *c,
-                                                 const uint64_t *consts,
-                                                 const void *const *cols, size_t nrows,
-                                                 void *into, jc_result *out, jc_error *err)
+                                          const uint64_t *consts, const void *const *cols,
+                                          size_t nrows, void *into, jc_result *out,
+                                          jc_error *err)
 {
     const jc_tree *t = &c->tree;
     size_t nslots = (size_t)t->nconsts + t->naggs;

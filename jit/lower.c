@@ -13,9 +13,10 @@
  * are constants: no value is ever baked into code, so `a > 100` and
  * `a > 250` compile to the same bytes. On AVX-512, leaves read often live
  * in pin registers (choose_pins), and an if on an f64 comparison is one
- * select stencil (select_stencil). A short loop body is pasted twice more
- * before the loop (jit/jit.c, emit_pass) for edge vectors: the runner's
- * head and tail vector around a loop that starts vector-aligned.
+ * select stencil (select_stencil). A short loop body that calls nothing
+ * gets edges (jit_pass.edges): jit/jit.c pastes it twice more in a second
+ * entry, for a head and a tail vector around a loop that starts
+ * vector-aligned.
  *
  * Nothing here recurses: subtrees are contiguous ranges of the post-order
  * node array, walked with loops.
