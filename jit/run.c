@@ -90,7 +90,8 @@ ALWAYS_INLINE uint64_t call_at(const jit_code *code, uint32_t off, jc_ctx *c, co
 }
 
 /* Runs the loop over `rows` rows (whole vectors) ending where a was
- * filled for. */
+ * filled for. Whole vectors, at least one: the loop's back edge tests
+ * i != 0 (ops/stencils.c, TAIL). */
 ALWAYS_INLINE uint64_t call(const jit_code *code, const jit_pass *ps, jc_ctx *c, const call_args *a,
                             size_t rows)
 {

@@ -45,7 +45,7 @@ typedef struct jc_ctx {
  * which counts up to zero: it starts at minus the loop's rows (whole
  * vectors), and every column, output and pointer register is passed biased
  * to the loop's end, so `p + i * size` is still row i's element and the
- * loop tail needs no bound in memory (`add; js`). p0..p3: the pointer
+ * loop tail needs no bound in memory (`add; jne`). p0..p3: the pointer
  * registers. Returns the fault lanes. */
 typedef uint64_t (*jc_entry_fn)(jc_ctx *c, size_t i, char *p0, char *p1, char *p2,
                                 char *p3);

@@ -217,13 +217,23 @@ STENCIL(ENTRY)
 }
 
 /* The loop's back edge. The expectation puts the continuation jump last,
- * where the patcher can strip it; the extractor then turns
- * `jns over; jmp target; over: jmp cont` into `js target; jmp cont`. */
+ * where the patcher can strip it. i counts up to zero in steps of LANES
+ * from a multiple of LANES (ops/ctx.h), so it meets zero exactly: on
+ * x86-64 the test is i != 0, `add; jne`, which the CPU fuses into one
+ * instruction (`add; js`, the test for i < 0, stays two); aarch64 keeps
+ * `adds; b.mi`. The extractor turns `jcc over; jmp target; over: jmp
+ * cont` into `j!cc target; jmp cont`. */
 STENCIL(TAIL)
 {
-    i += LANES; /* counts up to zero (ops/ctx.h): `add; js` */
+    i += LANES;
+#if defined(JC_ISA_NEON)
     if (__builtin_expect((ptrdiff_t)i < 0, 1))
         return jc_target(ARGS);
+#else
+    if (__builtin_expect(i != 0, 1))
+        return jc_target(ARGS);
+    __asm__("" : "+r"(i)); /* else GCC passes on a constant 0 it set */
+#endif
     CONTINUE;
 }
 

@@ -239,14 +239,15 @@ static void test_loop_tail_branches_back_conditionally(void **state)
 #else
             if (h->sym == JC_SYM_TARGET) {
                 /* The row register counts up to zero: `add $lanes, %rsi;
-                 * js target` (0f 88 rel32), not `jns over; jmp target`,
-                 * and no bound read from memory. */
+                 * jne target` (0f 85 rel32: add and jne fuse, add and js
+                 * do not), not `je over; jmp target`, and no bound read
+                 * from memory. */
                 static const uint8_t add_rsi[] = {0x48, 0x83, 0xc6};
                 assert_int_equal(h->offset, 6);
                 assert_memory_equal(code, add_rsi, 3);
                 assert_int_equal(code[3], set->lanes);
                 assert_int_equal(code[h->offset - 2], 0x0f);
-                assert_int_equal(code[h->offset - 1], 0x88);
+                assert_int_equal(code[h->offset - 1], 0x85);
                 found = 1;
             }
 #endif
