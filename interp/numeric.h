@@ -22,10 +22,13 @@
 
 /* The canonical NaN: every f64 a pass writes (outputs, aggregate inputs and
  * results, scalar results) is canonicalised to these bits, so results never
- * depend on which NaN an operation produced. */
-#define NUM_CANON_NAN_BITS UINT64_C(0x7FF8000000000000)
+ * depend on which NaN an operation produced. They are x86-64's default NaN
+ * (what 0.0 / 0.0 gives there), which AVX-512 can put in place of a NaN
+ * with one instruction and no register copy (ops/vec.h, canon). */
+#define NUM_CANON_NAN_BITS UINT64_C(0xFFF8000000000000)
+#define NUM_CANON_NAN (-__builtin_nan(""))
 
-static inline double num_canon_nan(void) { return __builtin_nan(""); }
+static inline double num_canon_nan(void) { return NUM_CANON_NAN; }
 
 /* x, or the canonical NaN when x is any NaN. */
 static inline double num_canon(double x) { return x != x ? num_canon_nan() : x; }

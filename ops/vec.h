@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "interp/numeric.h" /* NUM_CANON_NAN */
+
 /* aarch64 (issue 11): the NEON set has its own body, ops/vec_neon.h. */
 #if defined(JC_ISA_NEON)
 #include "ops/vec_neon.h"
@@ -155,8 +157,8 @@ static inline V vcvt_i64_f64(VI x)
 }
 
 /* Registers the stencils never allocate (ops/CMakeLists.txt passes
- * -ffixed-<reg> for each): on AVX2 and AVX-512 one holds the canonical NaN
- * in every lane for the whole run, on AVX-512 another the table canon() needs (ENTRY sets
+ * -ffixed-<reg> for each): on AVX2 one holds the canonical NaN in every lane
+ * for the whole run, on AVX-512 one the table canon() needs (ENTRY sets
  * them; a stencil that calls out sets them again, since SysV keeps no
  * vector register across a call), and on AVX-512 the pin registers hold
  * values the lowering keeps for a whole loop iteration or run (columns read
@@ -165,7 +167,6 @@ static inline V vcvt_i64_f64(VI x)
  * variables, so GCC uses the register as an operand directly; each read
  * names its register and is volatile, so two reads are never merged. */
 #if defined(JC_ISA_AVX512)
-#define NANREG "xmm31"
 #define FIXREG "xmm30" /* vfixupimmpd's table for canon() */
 #define JC_ISA_PINS 14 /* zmm16..zmm29 */
 #elif defined(JC_ISA_AVX2)
@@ -192,37 +193,34 @@ static inline V vcvt_i64_f64(VI x)
 #if defined(NANREG)
 static inline V nanreg(void) { return REG_GET(NANREG); }
 #else
-static inline V nanreg(void) { return splat(__builtin_nan("")); }
+static inline V nanreg(void) { return splat(NUM_CANON_NAN); }
 #endif
 
 /* vfixupimmpd classifies each lane of its source: QNaN and SNaN (tokens 0,
- * 1) answer 0 = keep the destination (a copy of the NaN register), every
- * other class answers 1 = the source itself, bit for bit. */
-#define FIXUP_TABLE 0x11111100ull
+ * 1) answer 3 = x86's default NaN, which is the canonical one
+ * (interp/numeric.h); every other class answers 0 = keep the destination,
+ * which is the source itself: canon() works in place. */
+#define FIXUP_TABLE 0x33ull
 
 /* Sets the fixed registers (at entry, and after a call clobbered them).
  * The NaN is a double so that GCC broadcasts it from read-only data. */
 #if defined(JC_ISA_AVX512)
-#define SET_FIXED_REGS()                                        \
-    do {                                                        \
-        REG_SET(NANREG, splat(__builtin_nan("")));              \
-        REG_SET(FIXREG, (V)splatu(FIXUP_TABLE));                \
-    } while (0)
+#define SET_FIXED_REGS() REG_SET(FIXREG, (V)splatu(FIXUP_TABLE))
 #elif defined(NANREG)
-#define SET_FIXED_REGS() REG_SET(NANREG, splat(__builtin_nan("")))
+#define SET_FIXED_REGS() REG_SET(NANREG, splat(NUM_CANON_NAN))
 #else
 #define SET_FIXED_REGS() ((void)0)
 #endif
 
-/* x, or the canonical NaN (0x7FF8000000000000) when x is any NaN: what
- * every stored f64 goes through. The NaN comes from its register: no load
- * per vector; on AVX-512 one vfixupimmpd (plus a register copy the CPU
- * eliminates) instead of a compare and a masked move. */
+/* x, or the canonical NaN (interp/numeric.h) when x is any NaN: what every
+ * stored f64 goes through. On AVX-512 one vfixupimmpd over x itself; with
+ * a NaN of another sign it would need a copy of a NaN register as its
+ * destination, one more vector instruction per stored vector (E5 at 1,000
+ * rows ran about 20% slower with it). */
 static inline V canon(V x)
 {
 #if defined(JC_ISA_AVX512)
-    return (V)_mm512_fixupimm_pd((__m512d)nanreg(), (__m512d)x,
-                                 (__m512i)REG_GET(FIXREG), 0);
+    return (V)_mm512_fixupimm_pd((__m512d)x, (__m512d)x, (__m512i)REG_GET(FIXREG), 0);
 #elif defined(JC_ISA_AVX2)
     __m256d m = _mm256_cmp_pd((__m256d)x, (__m256d)x, _CMP_UNORD_Q);
     return (V)_mm256_blendv_pd((__m256d)x, (__m256d)nanreg(), m);

@@ -79,12 +79,12 @@ static inline V vcvt_i64_f64(VI x) { return (V)vcvtq_f64_s64((int64x2_t)x); }
     } while (0)
 #define SET_NANREG() SET_FIXED_REGS()
 
-/* x, or the canonical NaN (0x7FF8000000000000) when x is any NaN: what
+/* x, or the canonical NaN (interp/numeric.h) when x is any NaN: what
  * every stored f64 goes through. FCMEQ x, x is false exactly for NaN. */
 static inline V canon(V x)
 {
     uint64x2_t ordered = vceqq_f64((float64x2_t)x, (float64x2_t)x);
-    return (V)vbslq_u64(ordered, (uint64x2_t)x, (uint64x2_t)splat(__builtin_nan("")));
+    return (V)vbslq_u64(ordered, (uint64x2_t)x, (uint64x2_t)splat(NUM_CANON_NAN));
 }
 
 /* Bool bytes (0/1) ↔ masks. */

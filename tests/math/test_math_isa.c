@@ -7,7 +7,7 @@
  * same inputs, at row counts that leave partial vectors (0, 1, 3, 4, 5, 7,
  * 8, 9, 1001) and one that spans more than a chunk. The interpreter's
  * ("none") results must be the scalar mathfn1/mathfn2 bits with NaN
- * canonical (0x7FF8000000000000), so every engine is tied to SLEEF's scalar
+ * canonical (0xFFF8000000000000), so every engine is tied to SLEEF's scalar
  * functions, not only to each other. jc_run_into must write the same bits
  * as jc_run, and only into its buffer.
  */
@@ -24,7 +24,7 @@
 #include "jitcalc.h"
 #include "tests/math/inputs.h"
 
-#define CANONICAL_NAN 0x7FF8000000000000u
+#define CANONICAL_NAN 0xFFF8000000000000u
 #define NRANDOM 20000 /* with the edge cases, more than one 16384-row chunk */
 
 #if defined(__aarch64__)
