@@ -208,7 +208,8 @@ static inline __attribute__((always_inline)) int apply(emitter *e, int id, char 
 {
     unsigned need = shape == 'P' ? 0
                     : shape == 'U' || shape == 'O' || shape == 'K' || shape == 'M' ? 1
-                    : shape == 'B' || shape == 'J' || shape == 'Y' ? 2 : shape == 'T' ? 3 : 4;
+                    : shape == 'B' || shape == 'J' || shape == 'Y' ? 2
+                    : shape == 'T' || shape == 'Z' ? 3 : 4;
     if (shape == 'P' && e->k == JC_STACK_REGS)
         spill(e);
     while (e->k < need) {
@@ -222,7 +223,7 @@ static inline __attribute__((always_inline)) int apply(emitter *e, int id, char 
     case 'O': case 'K': put(e, id + (int)e->k - 1, hole); e->k--; break;
     case 'J': put(e, id + (int)e->k - 2, hole); e->k -= 2; break;
     case 'B': case 'Y': put(e, id + (int)e->k - 2, hole); e->k--; break;
-    case 'T': put(e, id + (int)e->k - 3, hole); e->k -= 2; break;
+    case 'T': case 'Z': put(e, id + (int)e->k - 3, hole); e->k -= 2; break;
     case 'Q': put(e, id + (int)e->k - 4, hole); e->k -= 3; break;
     default: return -1;
     }
@@ -464,6 +465,42 @@ static int select_stencil(const jc_tree *t, uint32_t n)
     }
 }
 
+/* The stencil that computes if(c, t, e)'s then-branch t, an f64 + - * /
+ * of two f64, under c's mask over e's value (ADDM_F64...), where the set
+ * has a mask register: no compute-and-blend; -1 for any other if. */
+static int masked_then_stencil(const jc_tree *t, uint32_t n)
+{
+    const jc_node *nd = &t->nodes[n];
+    if (nd->op != OP_IF || nd->nargs != 3 || nd->type != JC_F64)
+        return -1;
+    uint32_t th = tree_kid(t, n, 1);
+    const jc_node *tn = &t->nodes[th];
+    if (tn->nargs != 2 || tn->type != JC_F64 || kid_type(t, th, 0) != JC_F64 ||
+        kid_type(t, th, 1) != JC_F64)
+        return -1;
+    switch (tn->op) {
+    case OP_ADD: return JC_ST_ADDM_F64;
+    case OP_SUB: return JC_ST_SUBM_F64;
+    case OP_MUL: return JC_ST_MULM_F64;
+    case OP_DIV: return JC_ST_DIVM_F64;
+    default: return -1;
+    }
+}
+
+/* Swaps the adjacent ranges a[0, k) and a[k, n) (three reversals). */
+static void swap_ranges(uint32_t *a, size_t k, size_t n)
+{
+    for (size_t lo = 0, hi = k; lo + 1 < hi; lo++, hi--) {
+        uint32_t x = a[lo]; a[lo] = a[hi - 1]; a[hi - 1] = x;
+    }
+    for (size_t lo = k, hi = n; lo + 1 < hi; lo++, hi--) {
+        uint32_t x = a[lo]; a[lo] = a[hi - 1]; a[hi - 1] = x;
+    }
+    for (size_t lo = 0, hi = n; lo + 1 < hi; lo++, hi--) {
+        uint32_t x = a[lo]; a[lo] = a[hi - 1]; a[hi - 1] = x;
+    }
+}
+
 /* Is order[j] the right operand of order[j + 1] (which then follows it
  * directly in evaluation order)? */
 static inline int is_right_of_next(const jc_tree *t, const uint32_t *order, size_t j,
@@ -550,11 +587,13 @@ static int pass_calls(const lowering *L, const jc_stencil_set *set, const uint32
 /* Marks in mark[] (by node id). MARK_IFCOND: the comparison an if's SEL
  * stencil makes. MARK_KCMP, MARK_KAND: the comparisons and `and`s of a
  * bool output or an if's condition kept in the mask register; MARK_KIF:
- * such an if (BLENDK). MARK_CCMP, MARK_CAND: candidates, while
+ * such an if (BLENDK); MARK_KIFM: such an if whose then-branch's last
+ * operation, MARK_MOP, runs under the mask (masked_then_stencil), its
+ * else-branch evaluated first. MARK_CCMP, MARK_CAND: candidates, while
  * mark_mask_chain has not yet decided; MARK_NCMP, MARK_NAND: the members
  * of the chain it found, until settle_chain keeps or drops them. */
 enum { MARK_IFCOND = 1, MARK_KCMP, MARK_KAND, MARK_CCMP, MARK_CAND, MARK_KIF, MARK_NCMP,
-       MARK_NAND };
+       MARK_NAND, MARK_KIFM, MARK_MOP };
 
 static int is_candidate(uint32_t mark) { return mark == MARK_CCMP || mark == MARK_CAND; }
 
@@ -786,7 +825,8 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     }
     for (size_t j = 0; j < cnt && !kpossible && set->masks && set->npins == JC_PIN_REGS; j++) {
         uint32_t n = order[j];
-        if (t->nodes[n].op != OP_IF || select_stencil(t, n) >= 0)
+        if (t->nodes[n].op != OP_IF ||
+            (select_stencil(t, n) >= 0 && masked_then_stencil(t, n) < 0))
             continue;
         const jc_node *c = &t->nodes[tree_kid(t, n, 0)];
         kpossible = c->op == OP_AND || mask_stencil(t, tree_kid(t, n, 0), 1, KFORM_STACK) >= 0;
@@ -814,6 +854,8 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
     for (size_t j = 0; ifs && j < cnt; j++) {
         if (t->nodes[order[j]].op != OP_IF || select_stencil(t, order[j]) < 0)
             continue;
+        if (kcount && masked_then_stencil(t, order[j]) >= 0)
+            continue; /* tried as a masked if below (MARK_IFCOND if not) */
         deferred[tree_kid(t, order[j], 0)] = MARK_IFCOND;
     }
     if (kcount) {
@@ -839,16 +881,26 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
          * mask would not be live across another chain's */
         for (j = 0; j < cnt; j++) {
             uint32_t n = order[j];
-            if (t->nodes[n].op != OP_IF || select_stencil(t, n) >= 0 ||
-                nspans == MAX_MASK_SPANS)
+            if (t->nodes[n].op != OP_IF)
+                continue;
+            int sel = select_stencil(t, n) >= 0, masked = masked_then_stencil(t, n) >= 0;
+            if (sel && !masked)
                 continue;
             uint32_t c = tree_kid(t, n, 0);
+            /* a masked if that does not keep the mask selects after all */
+            uint32_t not_kept = sel ? MARK_IFCOND : 0;
+            if (nspans == MAX_MASK_SPANS) {
+                deferred[c] = not_kept;
+                continue;
+            }
             size_t cend = j;
             while (order[cend] != c)
                 cend--; /* the condition ends before both branches */
             size_t cstart = subtree_start(t, order, cend);
-            if (!mark_mask_chain(t, order, cstart, cend + 1, deferred))
+            if (!mark_mask_chain(t, order, cstart, cend + 1, deferred)) {
+                deferred[c] = not_kept;
                 continue;
+            }
             /* first where its chain would begin; then kept or dropped */
             size_t first = cstart;
             while (deferred[order[first]] != MARK_NCMP)
@@ -857,10 +909,23 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             for (size_t q = 0; q < nspans && !clash; q++)
                 clash = first <= spans[q].to && spans[q].from <= j;
             settle_chain(order, cstart, cend + 1, deferred, !clash);
-            if (clash)
+            if (clash) {
+                deferred[c] = not_kept;
                 continue;
+            }
             spans[nspans++] = (mask_span){first, j};
-            deferred[n] = MARK_KIF;
+            if (!masked) {
+                deferred[n] = MARK_KIF;
+                continue;
+            }
+            /* the else-branch first (into the stack), the then-branch's
+             * operands above it, its operation under the mask: swap the
+             * two branches' ranges of order (condition, then, else, if) */
+            size_t estart = subtree_start(t, order, j - 1);
+            size_t tstart = subtree_start(t, order, estart - 1);
+            swap_ranges(order + tstart, estart - tstart, j - tstart);
+            deferred[n] = MARK_KIFM;
+            deferred[tree_kid(t, n, 1)] = MARK_MOP;
         }
     }
     int kfirst = 1; /* the next mask comparison is its chain's first */
@@ -907,8 +972,11 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
             int id, form;
             uint32_t hole;
             int pin = pin_of(&L, n);
+            /* an if's comparison (SEL) and a masked operation take their
+             * operands from the stack */
             int right = is_right_of_next(t, order, j, cnt) &&
-                        !(deferred && deferred[order[j + 1]] == MARK_IFCOND);
+                        !(deferred && (deferred[order[j + 1]] == MARK_IFCOND ||
+                                       deferred[order[j + 1]] == MARK_MOP));
             if (pin >= 0 && right && nd->op == OP_CONST && scalar_as_operand(&L, order, j, cnt))
                 pin = -1; /* pinned for its other uses; here an operand */
             if (pin >= 0) {
@@ -952,6 +1020,13 @@ int lower_pass(const jc_tree *t, const jit_node_st *st, const jc_stencil_set *se
                 use_slot(&L, PREG_SCALAR, slot, hole);
                 rc = apply(&e, nd->type == JC_BOOL ? JC_ST_SCALAR_B : JC_ST_SCALAR_64, 'P',
                            hole);
+            } else if (deferred && deferred[n] == MARK_MOP) {
+                /* over the else-branch's value, below its operands; the
+                 * mask is its if's condition (the if is next) */
+                rc = apply(&e, masked_then_stencil(t, order[j + 1]), 'Z', 0);
+            } else if (deferred && deferred[n] == MARK_KIFM) {
+                rc = 0; /* its then-branch's operation did the selecting */
+                kfirst = 1;
             } else if (deferred && deferred[n] == MARK_IFCOND) {
                 rc = 0; /* the if's SEL stencil compares */
             } else if (deferred && deferred[n] == MARK_KAND) {

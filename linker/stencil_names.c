@@ -22,6 +22,7 @@
 #define N_M(n) N_P(n)
 #define N_N(n) N_S(n)
 #define N_Y(n) N_B(n)
+#define N_Z(n) N_T(n)
 #define JC_ST_NAME(name, shape) N_##shape(name)
 
 /* Each table's initializer must have exactly JC_NSTENCILS entries (a
@@ -54,6 +55,7 @@ const char *const jc_stencil_names[] = {JC_STENCILS(JC_ST_NAME)};
 #define SH_M S_7('M')
 #define SH_N S_1('N')
 #define SH_Y S_6('Y')
+#define SH_Z S_5('Z')
 #define JC_ST_SHAPE(name, shape) SH_##shape
 
 JC_TABLE_CHECK(char, JC_ST_SHAPE);
@@ -78,6 +80,7 @@ const char jc_stencil_shapes[] = {JC_STENCILS(JC_ST_SHAPE)};
 #define VA_M VA_P
 #define VA_N VA_S
 #define VA_Y VA_B
+#define VA_Z VA_T
 #define JC_ST_VARIANT(name, shape) VA_##shape
 
 JC_TABLE_CHECK(uint8_t, JC_ST_VARIANT);

@@ -22,9 +22,10 @@
  *   M  from the mask: v[d] = f(v[d], m)             d = 0..6
  *   N  from the mask, the stack untouched           one variant
  *   Y  from the mask: v[d] = f(m, v[d], v[d+1])     d = 0..5
+ *   Z  under the mask: v[d] = m ? f(v[d+1], v[d+2]) : v[d]   d = 0..4
  * Pin registers (ops/vec.h) exist only in sets that have them (AVX-512):
  * a set without them has no R and W stencils at all. The mask register m
- * (k7) likewise: a set without one has no K, J, M, N and Y stencils.
+ * (k7) likewise: a set without one has no K, J, M, N, Y and Z stencils.
  * Suffixes: 64 = any 8-byte lane (f64 or i64 bits), F64/I64/B = the type.
  * LOADC/STOREC take the column/output pointer from a context slot (hole),
  * LOADPk/STOREPk from pointer register k. Fused stencils (ADDS_F64,
@@ -47,7 +48,9 @@
  * comparisons, where bools as vector lanes take six. A stored output that
  * is such a conjunction (a filter) is stored from the mask as bool bytes
  * (STOREKC_B, STOREKP0_B...), and an if whose condition is one picks its
- * branch under the mask (BLENDK: v[d] then, v[d+1] else).
+ * branch under the mask (BLENDK: v[d] then, v[d+1] else). An if whose
+ * then-branch ends in an f64 + - * / computes that operation under the
+ * mask, over the else-branch's value (ADDM_F64...): no blend.
  */
 #ifndef JC_OPS_STENCIL_LIST_H
 #define JC_OPS_STENCIL_LIST_H
@@ -110,7 +113,8 @@
     JC_KCMP(X, EQ) JC_KCMP(X, NE) JC_KCMP(X, LT) JC_KCMP(X, LE)              \
     JC_KCMP(X, GT) JC_KCMP(X, GE) X(COUNTK, M)                               \
     X(STOREKC_B, N) X(STOREKP0_B, N) X(STOREKP1_B, N) X(STOREKP2_B, N)       \
-    X(STOREKP3_B, N) X(BLENDK, Y)
+    X(STOREKP3_B, N) X(BLENDK, Y)                                             \
+    X(ADDM_F64, Z) X(SUBM_F64, Z) X(MULM_F64, Z) X(DIVM_F64, Z)
 
 /* A comparison into the mask: first (K) or narrowing it (KA), of two stack
  * operands, or of the top and a scalar: from its slot (S), or from the pin
@@ -146,11 +150,12 @@
 #define JC_SHAPE_VARIANTS_M 7
 #define JC_SHAPE_VARIANTS_N 1
 #define JC_SHAPE_VARIANTS_Y 6
+#define JC_SHAPE_VARIANTS_Z 5
 
 /* Shapes whose stencils exist only in the sets that have their registers. */
 #define JC_SHAPE_OPTIONAL(s) ((s) == 'R' || (s) == 'W' || JC_SHAPE_MASK(s))
 /* The mask register's shapes. */
 #define JC_SHAPE_MASK(s) \
-    ((s) == 'K' || (s) == 'J' || (s) == 'M' || (s) == 'N' || (s) == 'Y')
+    ((s) == 'K' || (s) == 'J' || (s) == 'M' || (s) == 'N' || (s) == 'Y' || (s) == 'Z')
 
 #endif /* JC_OPS_STENCIL_LIST_H */

@@ -695,4 +695,16 @@ KSTORE(STOREKP3_B, p3)
 #define KBLEND1(d, e, NAME) \
     STENCIL(NAME##_##d) { v##d = (V)_mm512_mask_blend_pd(kreg_get(), (__m512d)v##e, (__m512d)v##d); CONTINUE; }
 EACH6(KBLEND1, BLENDK)
+/* if(conjunction, x OP y, v[d]): the then-branch's last operation under
+ * the mask, over the else-branch's value in v[d]; x, y popped */
+#define KMASKED1(d, e, f, NAME, F)                                              \
+    STENCIL(NAME##_##d)                                                         \
+    {                                                                           \
+        v##d = (V)F((__m512d)v##d, kreg_get(), (__m512d)v##e, (__m512d)v##f);   \
+        CONTINUE;                                                               \
+    }
+EACH5(KMASKED1, ADDM_F64, _mm512_mask_add_pd)
+EACH5(KMASKED1, SUBM_F64, _mm512_mask_sub_pd)
+EACH5(KMASKED1, MULM_F64, _mm512_mask_mul_pd)
+EACH5(KMASKED1, DIVM_F64, _mm512_mask_div_pd)
 #endif

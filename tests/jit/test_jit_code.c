@@ -149,9 +149,25 @@ static void test_reused_columns_and_scalars_are_pinned(void **state)
     assert_true(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "GTKR_F64"));
     assert_true(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "STOREKP"));
     assert_false(chain_has(pool, JIT_ISA_AVX512, "a > 0.5 and b < 0.2", "AND"));
-    /* an if on a comparison of f64 is one select stencil */
-    assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "SELGT_F64"));
-    assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a - b, b - a)", "GT_F64"));
+    /* an if on a comparison of f64 is one select stencil, unless its
+     * then-branch ends in + - * /, which runs under the comparison's mask
+     * over the else-branch's value */
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a, b - a)", "SELGT_F64"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a, b - a)", "GT_F64"));
+    const char *masked = "if(a > b, a - b, b - a)";
+    assert_true(chain_has(pool, JIT_ISA_AVX512, masked, "GTK_F64"));
+    assert_true(chain_has(pool, JIT_ISA_AVX512, masked, "SUBM_F64"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, masked, "SEL"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, masked, "BLENDK"));
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > 0.5 and b < 1, a * b, a)", "MULM_F64"));
+    /* not where the mask is live around the if, nor in a pass that calls
+     * out: the select */
+    const char *live = "b < 0.2 and if(a > b, a - b, b) > 0.25";
+    assert_true(chain_has(pool, JIT_ISA_AVX512, live, "SELGT_F64"));
+    assert_false(chain_has(pool, JIT_ISA_AVX512, live, "SUBM_F64"));
+    assert_true(chain_has(pool, JIT_ISA_AVX512, "if(a > b, a / b, exp(b))", "SELGT_F64"));
+    if (jit_isa_supported(JIT_ISA_AVX2))
+        assert_true(chain_has(pool, JIT_ISA_AVX2, masked, "SELGT_F64"));
     /* a column read once is not pinned */
     assert_false(chain_has(pool, JIT_ISA_AVX512, "a*b + c", "PIN"));
     /* a pass that calls out pins nothing: the call would clobber the pins */

@@ -135,7 +135,14 @@ static void test_if_selects_like_interpreter(void **state)
         "if(a < b, a, b)", "if(a <= 0.5, 1.5, b)", "if(a == b, a * b, a + b)",
         "if(a != b, n, m)", "if(a >= b, p, q)", "if(a > 1, if(b < a, a - b, b), -a)",
         "if(if(p, a, b) > a * b, a, 2.5)", "if(n > m, a, b)",
-        "a+(b+(a+(b+(a+(b+if(a > b+(a+b), b+(a*(b+a)), a-(b-(a+b))))))))", NULL};
+        "a+(b+(a+(b+(a+(b+if(a > b+(a+b), b+(a*(b+a)), a-(b-(a+b))))))))",
+        /* the then-branch's operation under the mask (AVX-512): each
+         * operator, a conjunction, an i64 comparison, nested, and where
+         * the mask is live around the if (the select instead) */
+        "if(a < b, a / b, a * 2)", "if(a >= b, a * b, b / a)", "if(a == b, a + 1, b)",
+        "if(a > 0 and b < 1, a + b, b - a)", "if(n > m, a - b, a + b)",
+        "if(a > b, a - b, if(b > 1, b * a, a))", "if(a > b, if(b > 1, b * a, a) - b, a)",
+        "b < 0.2 and if(a > b, a - b, b) > 0.25", "if(a != b, a - b, exp(b))", NULL};
     check_all(e);
 }
 
