@@ -12,8 +12,11 @@
  * Aggregate nodes are scalar reads (the pass never descends into them), as
  * are constants: no value is ever baked into code, so `a > 100` and
  * `a > 250` compile to the same bytes. On AVX-512, leaves read often live
- * in pin registers (choose_pins), and an if on an f64 comparison is one
- * select stencil (select_stencil). A short loop body that calls nothing
+ * in pin registers (choose_pins), comparisons a bool output or an if
+ * consumes whole stay in the mask register (mark_mask_chain), an if on an
+ * f64 comparison is one select stencil (select_stencil), and an if whose
+ * then-branch ends in + - * / runs that operation under the mask, its
+ * else-branch evaluated first (masked_then_stencil). A short loop body that calls nothing
  * gets edges (jit_pass.edges): jit/jit.c pastes it twice more in a second
  * entry, for a head and a tail vector around a loop that starts
  * vector-aligned.
