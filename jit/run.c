@@ -448,6 +448,9 @@ uint64_t jit_run_direct(const jit_code *code, const void *const *cols, const uin
     jc_block_io io = {cols, scalars, outs};
     if (n == 0 || ps->nout != 1)
         return jit_run(code, 0, &io, 0, n);
+    /* whole vectors, too few to align: edge_shift would say no */
+    if (n < EDGE_ALIGN_MIN_ROWS && !(n & (code->lanes - 1)) && ps->ctx_size <= STACK_CTX)
+        return run_whole(code, ps, &io, 0, n);
     ptrdiff_t eh = edge_shift(code, ps, &io, 0, n);
     if (eh >= 0)
         return run_edges(code, ps, &io, 0, n, (size_t)eh);
